@@ -1,0 +1,91 @@
+//! What every command may need, loaded on first use: the configuration
+//! file, the store, registries.conf and the user-namespace mapping.
+
+use super::{Exit, report};
+use crate::config::Config;
+use crate::registry::RegistriesConf;
+use crate::store::Store;
+use crate::store::paths::Locations;
+use crate::userns::{self, IdMapping};
+use anyhow::Result;
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+
+pub struct Context {
+    root_flag: Option<PathBuf>,
+    runroot_flag: Option<PathBuf>,
+    config: OnceCell<Config>,
+}
+
+impl Context {
+    pub fn new(root_flag: Option<PathBuf>, runroot_flag: Option<PathBuf>) -> Self {
+        Self {
+            root_flag,
+            runroot_flag,
+            config: OnceCell::new(),
+        }
+    }
+
+    pub fn config(&self) -> Result<&Config> {
+        if let Some(config) = self.config.get() {
+            return Ok(config);
+        }
+        let loaded = Config::load()?;
+        Ok(self.config.get_or_init(|| loaded))
+    }
+
+    pub fn locations(&self) -> Result<Locations> {
+        Locations::resolve(
+            self.root_flag.clone(),
+            self.runroot_flag.clone(),
+            self.config()?,
+        )
+    }
+
+    /// Opens the store, creating it on first use.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.locations()?.root)
+    }
+
+    pub fn registries(&self) -> Result<RegistriesConf> {
+        RegistriesConf::load()
+    }
+
+    /// The id mapping for this user from /etc/subuid and /etc/subgid.
+    pub fn mapping(&self) -> Result<IdMapping> {
+        let user = userns::current_user()?;
+        Ok(userns::mapping_for(
+            &user,
+            Path::new("/etc/subuid"),
+            Path::new("/etc/subgid"),
+        ))
+    }
+
+    /// Runs `work` as root of rpod's user namespace. Its errors are
+    /// reported from inside; here they become the exit code.
+    pub fn in_userns(&self, work: impl FnOnce(&IdMapping) -> Result<()>) -> Result<()> {
+        let mapping = self.mapping()?;
+        let already_root = rustix::process::geteuid().is_root();
+        if mapping.is_single() && !already_root {
+            let user = userns::current_user()?;
+            eprintln!(
+                "rpod: warning: no subordinate id range for {} in /etc/subuid and /etc/subgid; using a single-uid mapping, so files in images are all owned by you (an administrator can add one: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {})",
+                user.name, user.name
+            );
+        }
+        let code = userns::run_in_userns(&mapping, || match work(&mapping) {
+            Ok(()) => 0,
+            Err(e) => i32::from(report(&e)),
+        })?;
+        match code {
+            0 => Ok(()),
+            code => Err(Exit(code).into()),
+        }
+    }
+
+    /// Whether unpacking can give files their owners from the image: with
+    /// a subordinate range, or as real root outside any user namespace.
+    pub fn applies_owners(mapping: &IdMapping) -> bool {
+        !(mapping.is_single() && userns::in_rpod_userns())
+    }
+}

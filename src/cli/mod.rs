@@ -1,0 +1,188 @@
+//! The command line: clap definitions, one handler file per command group,
+//! and the policy that turns every failure into one line on stderr and
+//! Docker's exit codes (125 for rpod's own failures).
+
+mod context;
+mod images;
+mod import;
+mod info;
+mod inspect;
+mod login;
+mod progress;
+mod pull;
+mod unshare;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub use context::Context;
+
+/// Exit code when rpod itself fails (Docker's and Podman's convention).
+pub const EXIT_RPOD_FAILED: u8 = 125;
+
+/// A daemonless, rootless, Docker-compatible container tool.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rpod",
+    version,
+    about,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// Store root (images, layers, containers); default ~/.local/share/rpod
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Runtime state directory; default $XDG_RUNTIME_DIR/rpod
+    #[arg(long, global = true, value_name = "DIR")]
+    pub runroot: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Download an image from a registry
+    Pull(pull::PullArgs),
+    /// List images
+    #[command(visible_alias = "image-ls")]
+    Images(images::ListArgs),
+    /// Manage images
+    #[command(subcommand)]
+    Image(ImageCommand),
+    /// Create a tag TARGET that refers to SOURCE
+    Tag(images::TagArgs),
+    /// Remove one or more images
+    Rmi(images::RemoveArgs),
+    /// Show the history of an image
+    History(inspect::HistoryArgs),
+    /// Display detailed information on images
+    Inspect(inspect::InspectArgs),
+    /// Import a root filesystem tarball as an image
+    Import(import::ImportArgs),
+    /// Log in to a registry
+    Login(login::LoginArgs),
+    /// Log out from a registry
+    Logout(login::LogoutArgs),
+    /// Display system-wide information
+    Info(info::InfoArgs),
+    /// Show the rpod version information
+    Version(info::VersionArgs),
+    /// Run a command inside rpod's user namespace
+    Unshare(unshare::UnshareArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImageCommand {
+    /// Download an image from a registry
+    Pull(pull::PullArgs),
+    /// List images
+    #[command(visible_alias = "list")]
+    Ls(images::ListArgs),
+    /// Remove one or more images
+    #[command(visible_alias = "remove")]
+    Rm(images::RemoveArgs),
+    /// Create a tag TARGET that refers to SOURCE
+    Tag(images::TagArgs),
+    /// Remove unused images
+    Prune(images::PruneArgs),
+    /// Display detailed information on one or more images
+    Inspect(inspect::InspectArgs),
+    /// Show the history of an image
+    History(inspect::HistoryArgs),
+    /// Import a root filesystem tarball as an image
+    Import(import::ImportArgs),
+}
+
+/// A failure whose message was already shown (or needs none), ending rpod
+/// with this exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("exit status {0}")]
+pub struct Exit(pub i32);
+
+/// Entry point of the `rpod` binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => ExitCode::from(report(&e)),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Context::new(cli.root, cli.runroot);
+    match cli.command {
+        Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
+        Command::Images(args) | Command::Image(ImageCommand::Ls(args)) => images::list(&ctx, args),
+        Command::Tag(args) | Command::Image(ImageCommand::Tag(args)) => images::tag(&ctx, args),
+        Command::Rmi(args) | Command::Image(ImageCommand::Rm(args)) => images::remove(&ctx, args),
+        Command::Image(ImageCommand::Prune(args)) => images::prune(&ctx, args),
+        Command::History(args) | Command::Image(ImageCommand::History(args)) => {
+            inspect::history(&ctx, args)
+        }
+        Command::Inspect(args) | Command::Image(ImageCommand::Inspect(args)) => {
+            inspect::inspect(&ctx, args)
+        }
+        Command::Import(args) | Command::Image(ImageCommand::Import(args)) => {
+            import::run(&ctx, args)
+        }
+        Command::Login(args) => login::login(&ctx, args),
+        Command::Logout(args) => login::logout(args),
+        Command::Info(args) => info::info(&ctx, args),
+        Command::Version(args) => info::version(args),
+        Command::Unshare(args) => unshare::run(&ctx, args),
+    }
+}
+
+/// Prints an error as one line (unless already shown) and returns the
+/// exit code for it.
+pub fn report(e: &anyhow::Error) -> u8 {
+    if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
+        return u8::try_from(*code).unwrap_or(EXIT_RPOD_FAILED);
+    }
+    eprintln!("Error: {}", one_line(e));
+    EXIT_RPOD_FAILED
+}
+
+/// The error and its causes on one line, without repeating a cause that
+/// the message already contains.
+pub fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Help and version go to stdout with status 0; a usage error is one line
+/// and status 125, as Docker does.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = e.print();
+        return ExitCode::from(EXIT_RPOD_FAILED);
+    }
+    let rendered = e.render().to_string();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    eprintln!("Error: {first} (see 'rpod --help')");
+    ExitCode::from(EXIT_RPOD_FAILED)
+}

@@ -1,0 +1,80 @@
+//! The per-user store: where images, layers and (later) containers and
+//! volumes live, and the locks that let any number of rpod processes share
+//! it. Layout under the root (0700):
+//!
+//! ```text
+//! blobs/sha256/<hex>     manifests, configs and compressed layers, by digest
+//! layers/<hex>/          one unpacked layer per diff ID: diff/ + layer.json
+//! images.json            the image records (names, digests, layers)
+//! tmp/                   staging; anything here is unfinished work
+//! locks/                 flock files
+//! ```
+//!
+//! Every visible change is a rename or an atomic file replacement, so a
+//! crash leaves either the old or the new state plus debris in `tmp/`,
+//! which garbage collection removes.
+
+pub mod atomic;
+pub mod blobs;
+pub mod containers;
+pub mod digest;
+pub mod gc;
+pub mod images;
+pub mod layers;
+pub mod lock;
+pub mod paths;
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+pub use lock::Lock;
+
+/// An opened store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating when needed) the store at `root`, mode 0700.
+    pub fn open(root: &Path) -> Result<Self> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(root)
+            .with_context(|| format!("cannot create the store at {}", root.display()))?;
+        let store = Self {
+            root: root.to_path_buf(),
+        };
+        for dir in ["blobs/sha256", "layers", "tmp", "locks"] {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(store.root.join(dir))
+                .with_context(|| format!("cannot create {}", store.root.join(dir).display()))?;
+        }
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where unfinished work is staged before its final rename.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// The path of a lock file by name.
+    pub fn lock_path(&self, name: &str) -> PathBuf {
+        self.root.join("locks").join(name)
+    }
+
+    /// Held (shared) by every command that adds layers or blobs until its
+    /// images are recorded, and exclusively by garbage collection, so that
+    /// collection never removes what a running pull is about to use.
+    pub fn gc_guard(&self) -> Result<Lock> {
+        Lock::shared(&self.lock_path("gc.lock"))
+    }
+}

@@ -1,0 +1,169 @@
+//! Running work inside rpod's user namespace. The calling process forks;
+//! the child unshares a user namespace and waits while the parent writes
+//! its id maps (with the setuid helpers `newuidmap`/`newgidmap`, or a
+//! single-uid map written directly), then becomes root of the namespace
+//! and runs the work. The parent only waits and passes the exit code on.
+//!
+//! The child is single-threaded when it unshares (the kernel refuses
+//! `CLONE_NEWUSER` otherwise), so callers must not have started threads
+//! before calling in; the work itself may start as many as it likes.
+
+use super::IdMapping;
+use anyhow::{Context, Result, bail};
+use rustix::fd::OwnedFd;
+use rustix::process::{Pid, Signal, WaitOptions};
+use std::io::Write;
+use std::process::Command;
+
+/// Set in the environment of everything run inside the namespace, so that
+/// an rpod started there (under `rpod unshare`) does not nest another one.
+const INSIDE_ENV: &str = "_RPOD_USERNS";
+
+/// True when this process already runs as root of rpod's namespace.
+pub fn in_rpod_userns() -> bool {
+    std::env::var_os(INSIDE_ENV).is_some() && rustix::process::geteuid().is_root()
+}
+
+/// Runs `work` as root of a user namespace built from `mapping` and
+/// returns its exit code. Real root, and a process already inside rpod's
+/// namespace, run `work` in place.
+pub fn run_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<i32> {
+    if rustix::process::geteuid().is_root() {
+        return Ok(work());
+    }
+    let (ready_read, ready_write) = pipe()?;
+    let (go_read, go_write) = pipe()?;
+    let parent = rustix::process::getpid();
+    std::io::stdout().flush().ok();
+    // SAFETY: rpod is single-threaded here (see the module comment), so the
+    // child may run arbitrary code after fork.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(std::io::Error::last_os_error()).context("cannot fork");
+    }
+    if pid == 0 {
+        drop((ready_read, go_write));
+        let code = match become_namespace_root(parent, ready_write, go_read) {
+            Ok(()) => work(),
+            Err(e) => {
+                eprintln!("Error: {e:#}");
+                125
+            }
+        };
+        std::io::stdout().flush().ok();
+        std::io::stderr().flush().ok();
+        // SAFETY: leaving the child without running the parent's atexit
+        // handlers or destructors twice.
+        unsafe { libc::_exit(code) };
+    }
+    drop((ready_write, go_read));
+    let child = Pid::from_raw(pid).context("fork returned an invalid pid")?;
+    let mapped = wait_byte(&ready_read).and_then(|()| write_maps(child, mapping));
+    match mapped {
+        Ok(()) => {
+            rustix::io::write(&go_write, &[1]).context("cannot wake the namespace child")?;
+        }
+        Err(e) => {
+            let _ = rustix::process::kill_process(child, Signal::KILL);
+            let _ = rustix::process::waitpid(Some(child), WaitOptions::empty());
+            return Err(e);
+        }
+    }
+    drop(go_write);
+    wait_exit_code(child)
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd)> {
+    rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).context("cannot create a pipe")
+}
+
+fn wait_byte(fd: &OwnedFd) -> Result<()> {
+    let mut byte = [0u8];
+    match rustix::io::read(fd, &mut byte) {
+        Ok(1) => Ok(()),
+        Ok(_) => bail!("the user-namespace child exited early"),
+        Err(e) => Err(e).context("cannot talk to the user-namespace child"),
+    }
+}
+
+/// In the child: unshare, tell the parent, wait for the maps, become root.
+fn become_namespace_root(parent: Pid, ready: OwnedFd, go: OwnedFd) -> Result<()> {
+    rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+    if rustix::process::getppid() != Some(parent) {
+        bail!("rpod exited while starting");
+    }
+    // SAFETY: no file-descriptor table is unshared; only the user namespace.
+    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWUSER) }.context(
+        "cannot create a user namespace (is kernel.unprivileged_userns_clone or user.max_user_namespaces disabled?)",
+    )?;
+    rustix::io::write(&ready, &[1])?;
+    wait_byte(&go)?;
+    // SAFETY: plain syscalls; glibc applies them to every thread.
+    let failed = unsafe { libc::setresgid(0, 0, 0) != 0 || libc::setresuid(0, 0, 0) != 0 };
+    if failed {
+        return Err(std::io::Error::last_os_error())
+            .context("cannot become root in the user namespace");
+    }
+    // Supplementary groups of the host user are unmapped inside; drop them
+    // where the kernel allows it (not after "deny" on single-uid maps).
+    // SAFETY: an empty list is always a valid argument.
+    unsafe { libc::setgroups(0, std::ptr::null()) };
+    // SAFETY: still single-threaded: the work has not started yet.
+    unsafe { std::env::set_var(INSIDE_ENV, "1") };
+    Ok(())
+}
+
+/// Writes the child's uid and gid maps.
+fn write_maps(child: Pid, mapping: &IdMapping) -> Result<()> {
+    let pid = child.as_raw_nonzero().to_string();
+    if mapping.is_single() {
+        let proc_dir = format!("/proc/{pid}");
+        std::fs::write(format!("{proc_dir}/setgroups"), "deny")
+            .context("cannot write setgroups of the user namespace")?;
+        for (file, map) in [("uid_map", &mapping.uids[0]), ("gid_map", &mapping.gids[0])] {
+            std::fs::write(
+                format!("{proc_dir}/{file}"),
+                format!("{} {} {}\n", map.inside, map.outside, map.count),
+            )
+            .with_context(|| format!("cannot write {file} of the user namespace"))?;
+        }
+        return Ok(());
+    }
+    for (helper, maps) in [("newuidmap", &mapping.uids), ("newgidmap", &mapping.gids)] {
+        let mut command = Command::new(helper);
+        command.arg(&pid);
+        for map in maps {
+            command.args([map.inside, map.outside, map.count].map(|n| n.to_string()));
+        }
+        let output = command.output().with_context(|| {
+            format!("cannot run {helper} (install the `uidmap` package, or ask an administrator)")
+        })?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            bail!(
+                "{helper} failed: {} (check your ranges in /etc/subuid and /etc/subgid)",
+                stderr.lines().next().unwrap_or("no message").trim()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The child's exit code, or 128+N when signal N killed it.
+fn wait_exit_code(child: Pid) -> Result<i32> {
+    loop {
+        match rustix::process::waitpid(Some(child), WaitOptions::empty()) {
+            Ok(Some((_, status))) => {
+                if let Some(code) = status.exit_status() {
+                    return Ok(code);
+                }
+                if let Some(signal) = status.terminating_signal() {
+                    return Ok(128 + signal);
+                }
+            }
+            Ok(None) => {}
+            Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e).context("cannot wait for the user-namespace child"),
+        }
+    }
+}

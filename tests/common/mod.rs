@@ -1,0 +1,310 @@
+//! Shared set-up for integration tests: every test gets a private home,
+//! store and runtime directory, and runs the real `rpod` binary as the
+//! unprivileged test user (when the suite runs as root, as in CI) against
+//! the local registries that `contrib/setup-test-env.sh` starts.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Settings written by the set-up script to /etc/rpod-test.env.
+pub fn setting(key: &str) -> String {
+    if let Ok(value) = std::env::var(key) {
+        return value;
+    }
+    let file = std::fs::read_to_string("/etc/rpod-test.env").unwrap_or_default();
+    file.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")).map(str::to_string))
+        .unwrap_or_else(|| {
+            panic!("{key} is not set: run `contrib/test.sh` as root once to prepare this machine")
+        })
+}
+
+/// The plain-HTTP registry, e.g. 127.0.0.1:5000.
+pub fn registry() -> String {
+    setting("RPOD_TEST_REGISTRY")
+}
+
+/// The TLS registry with htpasswd auth.
+pub fn tls_registry() -> String {
+    setting("RPOD_TEST_TLS_REGISTRY")
+}
+
+/// The binary under test: `RPOD_TEST_BIN` (a copy the test user can run),
+/// else cargo's own build.
+pub fn binary() -> PathBuf {
+    std::env::var_os("RPOD_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rpod")))
+}
+
+struct User {
+    uid: u32,
+    gid: u32,
+}
+
+fn lookup_user(name: &str) -> User {
+    let out = Command::new("id")
+        .arg("-u")
+        .arg(name)
+        .output()
+        .expect("run id");
+    assert!(out.status.success(), "test user {name} does not exist");
+    let gid = Command::new("id")
+        .arg("-g")
+        .arg(name)
+        .output()
+        .expect("run id");
+    User {
+        uid: String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("uid"),
+        gid: String::from_utf8_lossy(&gid.stdout)
+            .trim()
+            .parse()
+            .expect("gid"),
+    }
+}
+
+/// One test's world: a directory holding the user's home, config, store
+/// and runtime directory, owned by the user the commands run as.
+pub struct TestEnv {
+    pub dir: PathBuf,
+    user: Option<User>,
+    extra_env: Vec<(String, String)>,
+}
+
+impl TestEnv {
+    /// A fresh environment for the regular test user (with a subuid range).
+    pub fn new() -> Self {
+        Self::for_user(setting_or("RPOD_TEST_USER", "rpodtest"))
+    }
+
+    /// A fresh environment for the user without subordinate ids.
+    pub fn without_subids() -> Self {
+        Self::for_user(setting_or("RPOD_TEST_NOSUB_USER", "rpodnosub"))
+    }
+
+    fn for_user(name: String) -> Self {
+        let is_root = rustix::process::geteuid().is_root();
+        let base = PathBuf::from("/var/tmp/rpod-tests");
+        std::fs::create_dir_all(&base).unwrap();
+        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o1777)).ok();
+        let dir = tempfile::Builder::new()
+            .prefix("t-")
+            .tempdir_in(&base)
+            .unwrap()
+            .keep();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for sub in ["home/.config/containers", "run"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        // Short names go to Docker Hub, which the local registry mirrors
+        // (the usual set-up of an offline site).
+        let registries = format!(
+            "unqualified-search-registries = [\"docker.io\"]\n\n\
+             [[registry]]\nlocation = \"{r}\"\ninsecure = true\n\n\
+             [[registry]]\nlocation = \"docker.io\"\n\
+             [[registry.mirror]]\nlocation = \"{r}\"\ninsecure = true\n",
+            r = registry_or_default()
+        );
+        std::fs::write(
+            dir.join("home/.config/containers/registries.conf"),
+            registries,
+        )
+        .unwrap();
+        let user = is_root.then(|| lookup_user(&name));
+        if let Some(user) = &user {
+            chown_tree(&dir, user.uid, user.gid);
+        }
+        std::fs::set_permissions(dir.join("run"), std::fs::Permissions::from_mode(0o700)).unwrap();
+        TestEnv {
+            dir,
+            user,
+            extra_env: Vec::new(),
+        }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.join("home")
+    }
+
+    pub fn store(&self) -> PathBuf {
+        self.dir.join("store")
+    }
+
+    /// Adds an environment variable to every command of this test.
+    pub fn env(&mut self, key: &str, value: &str) {
+        self.extra_env.push((key.to_string(), value.to_string()));
+    }
+
+    /// A command running `program` as the test user in this environment.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = match &self.user {
+            Some(user) => {
+                let mut c = Command::new("setpriv");
+                c.arg(format!("--reuid={}", user.uid))
+                    .arg(format!("--regid={}", user.gid))
+                    .arg("--clear-groups")
+                    .arg("--")
+                    .arg(program);
+                c
+            }
+            None => Command::new(program),
+        };
+        cmd.env_clear()
+            .env("HOME", self.home())
+            .env(
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            )
+            .env("XDG_RUNTIME_DIR", self.dir.join("run"))
+            .env("XDG_CONFIG_HOME", self.home().join(".config"))
+            .env("XDG_DATA_HOME", self.home().join(".local/share"))
+            .env("RPOD_ROOT", self.store())
+            .env("LANG", "C.UTF-8")
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// `rpod ARGS…` as the test user.
+    pub fn rpod_cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = self.command(binary());
+        cmd.args(args);
+        cmd
+    }
+
+    /// Runs `rpod ARGS…` and returns its output.
+    pub fn rpod(&self, args: &[&str]) -> Output {
+        self.rpod_cmd(args).output().expect("run rpod")
+    }
+
+    /// Runs `rpod ARGS…`, asserts success, returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.rpod(args);
+        assert!(
+            out.status.success(),
+            "rpod {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs `rpod ARGS…`, asserts the exit code, returns stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.rpod(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "rpod {args:?}: stdout {} stderr {stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        stderr
+    }
+
+    /// Writes a file (and its missing parents) owned by the test user.
+    pub fn write_file(&self, path: &Path, content: &[u8]) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+        if let Some(user) = &self.user {
+            for p in path.ancestors().take_while(|p| *p != self.dir) {
+                std::os::unix::fs::lchown(p, Some(user.uid), Some(user.gid)).unwrap();
+            }
+        }
+    }
+
+    /// Runs a shell command inside rpod's user namespace (`rpod unshare`).
+    pub fn unshare_sh(&self, script: &str) -> String {
+        self.ok(&["unshare", "sh", "-c", script])
+    }
+
+    /// `registry/repo:tag` on the plain registry.
+    pub fn image(&self, name: &str) -> String {
+        format!("{}/{name}", registry())
+    }
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        if std::thread::panicking() && std::env::var_os("RPOD_TEST_KEEP").is_some() {
+            eprintln!("keeping {}", self.dir.display());
+            return;
+        }
+        if self.user.is_some() {
+            // Root can remove files of any subordinate id.
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            let _ = self.rpod(&[
+                "unshare",
+                "rm",
+                "-rf",
+                self.store().to_str().unwrap_or("/nonexistent"),
+            ]);
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn setting_or(key: &str, default: &str) -> String {
+    std::env::var(key)
+        .ok()
+        .or_else(|| {
+            std::fs::read_to_string("/etc/rpod-test.env")
+                .ok()?
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{key}=")).map(str::to_string))
+        })
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn registry_or_default() -> String {
+    setting_or("RPOD_TEST_REGISTRY", "127.0.0.1:5000")
+}
+
+fn chown_tree(path: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::lchown(path, Some(uid), Some(gid)).unwrap();
+    if path.is_dir() && !path.is_symlink() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            chown_tree(&entry.unwrap().path(), uid, gid);
+        }
+    }
+}
+
+/// Lists every path below `dir` with type, mode and size, sorted: a
+/// fingerprint to prove nothing changed.
+pub fn tree_fingerprint(dir: &Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            out.push(format!(
+                "{} {:o} {} {}",
+                path.strip_prefix(root).unwrap().display(),
+                meta.mode(),
+                meta.size(),
+                meta.mtime()
+            ));
+            if meta.is_dir() {
+                walk(&path, root, out);
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
