@@ -591,6 +591,14 @@ struct At<'a> {
     name: &'a [u8],
 }
 
+/// A numeric header field; an empty one (all NUL or spaces, as some
+/// writers leave it) reads as 0, as GNU tar reads it.
+fn numeric(raw: &[u8], parsed: std::io::Result<u64>) -> Option<u64> {
+    parsed
+        .ok()
+        .or_else(|| raw.iter().all(|b| *b == 0 || *b == b' ').then_some(0))
+}
+
 fn times(mtime: Timespec) -> Timestamps {
     Timestamps {
         last_access: mtime,
@@ -603,13 +611,13 @@ fn read_meta<R: Read>(
     named: &Named<'_>,
 ) -> Result<Meta, UnpackError> {
     let header = entry.header();
+    let old = header.as_old();
     let bad = |field: &str| named.invalid(format!("malformed {field} in header"));
-    let mode = header.mode().map_err(|_| bad("mode"))? & 0o7777;
-    let uid = id_from(header.uid().map_err(|_| bad("uid"))?)
-        .ok_or_else(|| named.invalid("uid out of range"))?;
-    let gid = id_from(header.gid().map_err(|_| bad("gid"))?)
-        .ok_or_else(|| named.invalid("gid out of range"))?;
-    let header_mtime = header.mtime().map_err(|_| bad("mtime"))?;
+    let mode =
+        numeric(&old.mode, header.mode().map(u64::from)).ok_or_else(|| bad("mode"))? & 0o7777;
+    let mut uid = numeric(&old.uid, header.uid()).ok_or_else(|| bad("uid"))?;
+    let mut gid = numeric(&old.gid, header.gid()).ok_or_else(|| bad("gid"))?;
+    let header_mtime = numeric(&old.mtime, header.mtime()).ok_or_else(|| bad("mtime"))?;
     let mut mtime = Timespec {
         tv_sec: i64::try_from(header_mtime).map_err(|_| named.invalid("mtime out of range"))?,
         tv_nsec: 0,
@@ -625,6 +633,12 @@ fn read_meta<R: Read>(
             if key == b"mtime" {
                 mtime = parse_pax_time(record.value_bytes())
                     .ok_or_else(|| named.invalid("malformed PAX mtime"))?;
+            } else if key == b"uid" || key == b"gid" {
+                let id = std::str::from_utf8(record.value_bytes())
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| named.invalid("malformed PAX owner"))?;
+                *(if key == b"uid" { &mut uid } else { &mut gid }) = id;
             } else if let Some(name) = key.strip_prefix(b"SCHILY.xattr.") {
                 if name.contains(&0) {
                     return Err(named.invalid("xattr name contains a NUL byte"));
@@ -633,8 +647,10 @@ fn read_meta<R: Read>(
             }
         }
     }
+    let uid = id_from(uid).ok_or_else(|| named.invalid("uid out of range"))?;
+    let gid = id_from(gid).ok_or_else(|| named.invalid("gid out of range"))?;
     Ok(Meta {
-        mode,
+        mode: mode as u32,
         uid: Uid::from_raw(uid),
         gid: Gid::from_raw(gid),
         mtime,

@@ -500,8 +500,9 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
             println!("deleted: {}", image.id);
         }
         println!();
-        collect(ctx, &store)?;
     }
+    // Always collect: debris of interrupted pulls goes too.
+    collect(ctx, &store)?;
     println!("Total reclaimed space: {}", format::human_size(freed));
     Ok(())
 }

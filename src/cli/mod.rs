@@ -174,8 +174,9 @@ fn usage_error(e: clap::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // `rpod` or `rpod image` alone: usage, as Docker prints it.
         let _ = e.print();
-        return ExitCode::from(EXIT_RPOD_FAILED);
+        return ExitCode::SUCCESS;
     }
     let rendered = e.render().to_string();
     let first = rendered
