@@ -116,16 +116,33 @@ fn pax_record(key: &str, value: &[u8]) -> Vec<u8> {
 struct Tar(Vec<u8>);
 
 impl Tar {
-    /// An entry with its data (padded to whole blocks).
+    /// An entry with its data (padded to whole blocks). A name or link
+    /// target longer than its 100-byte field goes into a PAX record.
     fn entry(self, kind: u8, name: &str, link: &str, data: &[u8]) -> Self {
+        let long_name = name.len() > 100;
+        let long_link = link.len() > 100;
+        let mut records: Vec<(&str, &[u8])> = Vec::new();
+        if long_name {
+            records.push(("path", name.as_bytes()));
+        }
+        if long_link {
+            records.push(("linkpath", link.as_bytes()));
+        }
+        let tar = if records.is_empty() {
+            self
+        } else {
+            self.pax(&records)
+        };
+        let name_field = if long_name { "long-name" } else { name };
+        let link_field = if long_link { "long-link" } else { link };
         let h = header(
             kind,
-            name.as_bytes(),
-            link.as_bytes(),
+            name_field.as_bytes(),
+            link_field.as_bytes(),
             data.len() as u64,
             Magic::Ustar,
         );
-        self.raw(&h).padded(data)
+        tar.raw(&h).padded(data)
     }
 
     fn file(self, name: &str, content: &str) -> Self {
@@ -180,6 +197,10 @@ impl Tar {
         self.0
     }
 }
+
+/// `../`, then escape sequences that would set the terminal title, clear
+/// the screen and turn the text red if printed raw.
+const TERMINAL_ATTACK: &str = "../\x1b]2;owned\x07\x1b[2J\x1b[31mred";
 
 /// Deterministic incompressible junk (xorshift).
 fn junk(len: usize) -> Vec<u8> {
@@ -677,22 +698,18 @@ fn cases() -> Vec<Case> {
         case(
             "pax-path-of-600-kib",
             |_| {
-                let path = "a/".repeat(300 * 1024) + "f";
                 Tar::default()
-                    .pax(&[("path", path.as_bytes())])
-                    .file("placeholder", "x")
+                    .file(&("a/".repeat(300 * 1024) + "f"), "x")
                     .end()
             },
             Plain,
-            Refused("Error: layer entry"),
+            Refused("File name too long"),
         ),
         case(
             "path-1000-levels-deep",
             |_| {
-                let path = "d/".repeat(1000) + "f";
                 Tar::default()
-                    .pax(&[("path", path.as_bytes())])
-                    .file("placeholder", "deep")
+                    .file(&("d/".repeat(1000) + "f"), "deep")
                     .end()
             },
             Plain,
@@ -720,7 +737,30 @@ fn cases() -> Vec<Case> {
             Plain,
             Refused("Error: "),
         ),
-        case("not-a-tar", |_| junk(8 * BLOCK), Plain, Refused("checksum")),
+        case(
+            "not-a-tar",
+            |_| junk(8 * BLOCK),
+            Plain,
+            Refused("reading layer tar stream"),
+        ),
+        // What the error line shows must not drive the user's terminal.
+        case(
+            "escape-sequences-in-escaping-name",
+            |_| Tar::default().file(TERMINAL_ATTACK, "x").end(),
+            Plain,
+            Refused("path escapes the layer"),
+        ),
+        case(
+            "escape-sequences-in-corrupt-header",
+            |_| {
+                let name = &TERMINAL_ATTACK.as_bytes()[3..];
+                let mut h = header(b'0', name, b"", 0, Magic::Ustar);
+                h[148..156].copy_from_slice(b"zzzzzz\0 ");
+                Tar::default().raw(&h).end()
+            },
+            Plain,
+            Refused("cksum"),
+        ),
         case(
             "gzip-with-invalid-deflate-block",
             |_| Tar::default().file("ok", "fine").end(),
@@ -1093,8 +1133,8 @@ fn go_arch() -> &'static str {
 
 /// Writes a one-layer OCI image layout (gzip layer `blob`, a config listing
 /// `diff_id`) and pushes it with skopeo, as root, to a repository of its
-/// own on the plain registry. Returns the reference to pull.
-fn push_image(case: &str, blob: &[u8], diff_id: &str) -> String {
+/// own on the plain registry.
+fn push_image(case: &str, blob: &[u8], diff_id: &str) -> Pushed {
     let layout = tempfile::Builder::new()
         .prefix("hostile-oci-")
         .tempdir_in("/var/tmp")
@@ -1114,6 +1154,7 @@ fn push_image(case: &str, blob: &[u8], diff_id: &str) -> String {
         "history": [{ "created_by": format!("hostile_layers test: {case}") }],
     }))
     .unwrap();
+    let config_hex = sha256_hex(&config);
     let config = put(&config);
     let manifest = serde_json::to_vec(&json!({
         "schemaVersion": 2,
@@ -1167,7 +1208,18 @@ fn push_image(case: &str, blob: &[u8], diff_id: &str) -> String {
         "skopeo copy to {reference} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    reference
+    Pushed {
+        reference,
+        config_hex,
+    }
+}
+
+/// An image on the registry.
+struct Pushed {
+    /// What to pull.
+    reference: String,
+    /// The hex digest of its config blob.
+    config_hex: String,
 }
 
 /// What rpod is given for a case in a mode: the bytes (a file to import or
@@ -1191,6 +1243,7 @@ fn run_case(case: &Case, mode: Mode) -> Option<String> {
     let world = World::new();
     let tar = (case.build)(&world.targets);
     let (bytes, diff_id) = input(case, mode, &tar)?;
+    let mut config_blob = None;
     let args: Vec<String> = match mode {
         Mode::Import | Mode::ImportGzip => {
             let file = world.env.dir.join(match mode {
@@ -1201,11 +1254,11 @@ fn run_case(case: &Case, mode: Mode) -> Option<String> {
             let name = format!("hostile-{}:{mode:?}", case.name).to_lowercase();
             vec!["import".into(), file.display().to_string(), name]
         }
-        Mode::Pull => vec![
-            "pull".into(),
-            "-q".into(),
-            push_image(case.name, &bytes, &diff_id),
-        ],
+        Mode::Pull => {
+            let pushed = push_image(case.name, &bytes, &diff_id);
+            config_blob = Some(format!("added blobs/sha256/{}:", pushed.config_hex));
+            vec!["pull".into(), "-q".into(), pushed.reference]
+        }
     };
 
     let images_before = world.images();
@@ -1217,7 +1270,8 @@ fn run_case(case: &Case, mode: Mode) -> Option<String> {
     let lower = stderr.to_lowercase();
     assert!(
         !lower.contains("panicked") && !lower.contains("backtrace"),
-        "rpod {args:?} panicked: {stderr}"
+        "rpod {args:?} panicked: {}",
+        clip(&stderr)
     );
     let outside_changes = changes(&outside_before, &world.outside());
     assert!(
@@ -1228,32 +1282,42 @@ fn run_case(case: &Case, mode: Mode) -> Option<String> {
 
     let summary = match case.expect {
         Expect::Refused(needle) => {
-            check_refused(&out, &args, needle);
+            check_refused(&out, needle);
             assert_eq!(world.images(), images_before, "images changed");
-            let store_changes = changes(&store_before, &world.store());
+            // A refused pull keeps the config blob it fetched; that is
+            // a_refused_pull_adds_no_blob_to_the_store's business.
+            let (kept_config, store_changes): (Vec<String>, Vec<String>) =
+                changes(&store_before, &world.store())
+                    .into_iter()
+                    .partition(|c| config_blob.as_ref().is_some_and(|b| c.starts_with(b)));
             assert!(
                 store_changes.is_empty(),
                 "a refused layer changed the store outside tmp/:\n{}",
                 store_changes.join("\n")
             );
-            format!("refused: {}", stderr.trim_end())
+            let note = if kept_config.is_empty() {
+                ""
+            } else {
+                " [config blob left in store/blobs]"
+            };
+            format!("refused: {}{note}", clip(stderr.trim_end()))
         }
         Expect::Lands(check) => {
             assert!(
                 out.status.success() && stderr.is_empty(),
-                "rpod {args:?} should succeed: exit {:?}, stderr {stderr}",
-                out.status.code()
+                "rpod {args:?} should succeed: exit {:?}, stderr {}",
+                out.status.code(),
+                clip(&stderr)
             );
             let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
             assert!(world.images().contains(&id), "{id} not listed");
-            let store_after = world.store();
-            let lost: Vec<String> = changes(&store_before, &store_after)
+            let lost: Vec<String> = changes(&store_before, &world.store())
                 .into_iter()
                 .filter(|c| !c.starts_with("added ") && !c.contains(" images.json:"))
                 .collect();
             assert!(
                 lost.is_empty(),
-                "importing a layer changed what was in the store:\n{}",
+                "adding a layer changed what was in the store:\n{}",
                 lost.join("\n")
             );
             check(&world.layer(&diff_id["sha256:".len()..]), &world.targets);
@@ -1264,21 +1328,43 @@ fn run_case(case: &Case, mode: Mode) -> Option<String> {
     Some(summary)
 }
 
-/// Asserts exit 125 and exactly one `Error: ` line on stderr containing
-/// `needle`.
-fn check_refused(out: &Output, args: &[&str], needle: &str) {
+/// At most 200 characters of `text`, for messages (a hostile entry name
+/// can make an error line very long).
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((end, _)) => format!("{}… ({} bytes in all)", &text[..end], text.len()),
+        None => text.to_string(),
+    }
+}
+
+/// Asserts exit 125 and exactly one `Error: ` line on stderr that contains
+/// `needle` and no control characters (which could drive the terminal).
+fn check_refused(out: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
         Some(125),
-        "rpod {args:?} should fail with 125; stdout {} stderr {stderr}",
-        String::from_utf8_lossy(&out.stdout)
+        "should fail with 125; stdout {} stderr {}",
+        String::from_utf8_lossy(&out.stdout),
+        clip(&stderr)
     );
     assert!(
         stderr.starts_with("Error: ") && stderr.ends_with('\n') && stderr.lines().count() == 1,
-        "not one `Error:` line: {stderr:?}"
+        "not one `Error:` line: {:?}",
+        clip(&stderr)
     );
-    assert!(stderr.contains(needle), "expected {needle:?} in {stderr:?}");
+    assert!(
+        stderr.contains(needle),
+        "expected {needle:?} in {:?}",
+        clip(&stderr)
+    );
+    let line = stderr.trim_end_matches('\n');
+    let controls: Vec<char> = line.chars().filter(|c| c.is_control()).collect();
+    assert!(
+        controls.is_empty(),
+        "the error line carries raw control characters {controls:?} from the layer: {:?}",
+        clip(line)
+    );
 }
 
 /// Runs every case in `mode`, prints what rpod did with each, and fails
@@ -1358,10 +1444,10 @@ fn image_prune_clears_the_debris_of_a_refused_layer() {
 fn a_refused_pull_adds_no_blob_to_the_store() {
     let world = World::new();
     let tar = case_tar("dotdot-file", &world.targets);
-    let reference = push_image("blob-check", &gzip(&tar), &sha256_of(&tar));
+    let pushed = push_image("blob-check", &gzip(&tar), &sha256_of(&tar));
     let blobs = || fingerprint(&world.env.store().join("blobs"), &[], false);
     let before = blobs();
-    let err = world.env.fails(&["pull", "-q", &reference], 125);
+    let err = world.env.fails(&["pull", "-q", &pushed.reference], 125);
     assert!(err.contains("path escapes the layer"), "{err}");
     let added = changes(&before, &blobs());
     assert!(

@@ -375,6 +375,9 @@ pub fn classify(host: &str, e: ureq::Error) -> RegistryError {
         }
         ureq::Error::Rustls(e) => RegistryError::Tls(host.into(), e.to_string()),
         ureq::Error::Tls(e) => RegistryError::Tls(host.into(), e.to_string()),
+        ureq::Error::Io(e) if e.to_string().contains("lookup address") => {
+            RegistryError::Unreachable(host.into(), "unknown host (name resolution failed)".into())
+        }
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
             RegistryError::Unreachable(host.into(), "connection refused".into())
         }
