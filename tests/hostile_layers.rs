@@ -5,8 +5,9 @@
 //! the real binary three ways: `rpod import` of the plain tar, `rpod import`
 //! of it gzipped, and `rpod pull` of a one-layer OCI image that skopeo pushed
 //! to the local registry. A case either expects a refusal (exit 125, exactly
-//! one `Error: ` line naming the problem, no panic, the store as it was) or a
-//! safe landing inside the layer directory (checked entry by entry).
+//! one `Error: ` line naming the problem and free of raw control characters,
+//! no panic, the store as it was apart from debris in `tmp/`) or a safe
+//! landing inside the layer directory (checked entry by entry).
 //!
 //! Either way, the sentinels outside the store (a directory beside it and one
 //! in /tmp, both writable by the test user, so only rpod's confinement
@@ -14,6 +15,11 @@
 //! must be exactly as before: content hashes, modes, owners, link counts,
 //! times and xattrs. Afterwards the same store must still pull busybox, and
 //! removing every image must leave no layer, blob or debris behind.
+//!
+//! One test per way in runs the whole table, each case in a fresh store,
+//! and reports every failing case at once; smaller tests check that
+//! `image prune` clears debris, that a refused pull keeps no blob, and that
+//! the fingerprint used for "nothing changed" would see an escape.
 //!
 //! Run as root with `RPOD_TEST_BIN` set (see `tests/common/mod.rs`); add
 //! `--nocapture` to see the table of what rpod did with each case.
@@ -267,8 +273,11 @@ enum Expect {
     Lands(fn(&LayerView, &Targets)),
 }
 
+/// One row of the table.
 struct Case {
+    /// Also part of the image name and registry repository: lower case.
     name: &'static str,
+    /// Builds the uncompressed tar stream.
     build: fn(&Targets) -> Vec<u8>,
     form: Form,
     expect: Expect,
@@ -1455,4 +1464,43 @@ fn a_refused_pull_adds_no_blob_to_the_store() {
         "a refused pull left blobs in store/blobs:\n{}",
         added.join("\n")
     );
+}
+
+/// The "nothing changed" checks above are only as good as `fingerprint`:
+/// it must notice a new hardlink to a file, an xattr set on a directory, a
+/// rewrite with the same content, and an entry created and removed again.
+#[test]
+fn fingerprint_notices_what_an_escape_would_change() {
+    std::fs::create_dir_all("/var/tmp/rpod-tests").unwrap();
+    let dir = tempfile::tempdir_in("/var/tmp/rpod-tests").unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("file"), "x").unwrap();
+    let mut before = fingerprint(root, &[], true);
+    let mut expect_change = |what: &str, change: &dyn Fn()| {
+        // Time stamps have a clock tick of granularity at worst.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        change();
+        let after = fingerprint(root, &[], true);
+        assert!(!changes(&before, &after).is_empty(), "missed {what}");
+        before = after;
+    };
+    expect_change("a hardlink", &|| {
+        std::fs::hard_link(root.join("file"), root.join("link")).unwrap()
+    });
+    expect_change("an xattr", &|| {
+        rustix::fs::setxattr(
+            root,
+            "user.overlay.opaque",
+            b"y",
+            rustix::fs::XattrFlags::empty(),
+        )
+        .unwrap()
+    });
+    expect_change("an identical rewrite", &|| {
+        std::fs::write(root.join("file"), "x").unwrap()
+    });
+    expect_change("a file made and removed", &|| {
+        std::fs::write(root.join("gone"), "").unwrap();
+        std::fs::remove_file(root.join("gone")).unwrap();
+    });
 }

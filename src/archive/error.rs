@@ -44,16 +44,29 @@ pub enum UnpackError {
 impl UnpackError {
     pub(crate) fn invalid(path: &str, problem: impl Into<String>) -> Self {
         UnpackError::Invalid {
-            path: path.to_string(),
+            path: shortened(path),
             problem: problem.into(),
         }
     }
 
     pub(crate) fn io(path: &str, action: &'static str, err: impl Into<io::Error>) -> Self {
         UnpackError::Io {
-            path: path.to_string(),
+            path: shortened(path),
             action,
             err: err.into(),
         }
     }
+}
+
+/// Entry names shown in errors keep their start and end; a hostile layer
+/// can make them megabytes long.
+fn shortened(path: &str) -> String {
+    const KEEP: usize = 100;
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 2 * KEEP + 1 {
+        return path.to_string();
+    }
+    let head: String = chars[..KEEP].iter().collect();
+    let tail: String = chars[chars.len() - KEEP..].iter().collect();
+    format!("{head}…{tail}")
 }

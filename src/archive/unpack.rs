@@ -61,6 +61,26 @@ pub struct UnpackReport {
     pub skipped_devices: Vec<String>,
 }
 
+impl UnpackReport {
+    /// The note shown when device nodes had to be skipped, naming a few.
+    pub fn skipped_note(&self) -> Option<String> {
+        let count = self.skipped_devices.len();
+        let shown: Vec<&str> = self
+            .skipped_devices
+            .iter()
+            .take(3)
+            .map(String::as_str)
+            .collect();
+        (count > 0).then(|| {
+            format!(
+                "rpod: note: skipped {count} device node(s) that cannot be created without root ({}{})",
+                shown.join(", "),
+                if count > shown.len() { ", …" } else { "" }
+            )
+        })
+    }
+}
+
 /// Size of the buffer regular-file data is copied through.
 const COPY_BUFFER: usize = 256 * 1024;
 /// Mode of directories while the layer is being unpacked.

@@ -92,6 +92,9 @@ fn import(
     let (diff_id, _) = tar.finish();
     let blob_digest = blob.commit()?;
     let info = store.commit_layer(staged, &diff_id, report.bytes, report.entries)?;
+    if let Some(note) = report.skipped_note() {
+        eprintln!("{note}");
+    }
     let now = jiff::Timestamp::now().to_string();
     let platform = Platform::host();
     let config = json!({

@@ -162,7 +162,28 @@ pub fn one_line(e: &anyhow::Error) -> String {
         }
         line.push_str(&text);
     }
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
+    printable(&line.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Longest error line shown; names from hostile input can be huge.
+const MAX_ERROR_LINE: usize = 2000;
+
+/// Escapes control characters (a layer or a registry may put terminal
+/// escape sequences into names) and shortens very long lines.
+fn printable(line: &str) -> String {
+    let mut out = String::with_capacity(line.len().min(MAX_ERROR_LINE));
+    for (i, c) in line.chars().enumerate() {
+        if i == MAX_ERROR_LINE {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Help and version go to stdout with status 0; a usage error is one line
@@ -186,4 +207,20 @@ fn usage_error(e: clap::Error) -> ExitCode {
         .trim_start_matches("error: ");
     eprintln!("Error: {first} (see 'rpod --help')");
     ExitCode::from(EXIT_RPOD_FAILED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines_are_single_printable_and_bounded() {
+        let e = anyhow::anyhow!("bad \u{1b}[2J name\u{7}\nnext").context("reading layer");
+        assert_eq!(
+            one_line(&e),
+            "reading layer: bad \\u{1b}[2J name\\u{7} next"
+        );
+        let long = anyhow::anyhow!("{}", "a".repeat(5000));
+        assert_eq!(one_line(&long).chars().count(), MAX_ERROR_LINE + 1);
+    }
 }

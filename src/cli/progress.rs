@@ -18,12 +18,15 @@ pub enum PullDisplay {
 }
 
 impl PullDisplay {
-    /// Chooses the display for this terminal. Bars start their drawing
-    /// only here, after any fork.
+    /// Chooses the display: bars on a terminal that can draw them (not
+    /// with TERM unset or `dumb`), lines otherwise. Bars start their
+    /// drawing only here, after any fork.
     pub fn new(quiet: bool) -> Self {
         if quiet {
             Self::Quiet
-        } else if std::io::stdout().is_terminal() {
+        } else if std::io::stdout().is_terminal()
+            && std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb")
+        {
             Self::Bars {
                 multi: MultiProgress::with_draw_target(ProgressDrawTarget::stdout()),
                 bars: Mutex::new(HashMap::new()),

@@ -127,6 +127,40 @@ impl Registry {
         }
     }
 
+    /// GET a small document (manifest, config) whole, at most `limit`
+    /// bytes, trying again when the connection breaks while reading it.
+    /// Returns the body and its content type.
+    pub fn get_bytes(
+        &self,
+        repository: &str,
+        path: &str,
+        accept: Option<&str>,
+        limit: u64,
+    ) -> Result<(Vec<u8>, Option<String>), RegistryError> {
+        let mut attempt = 1;
+        loop {
+            let mut response = self.get(repository, path, accept)?;
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            match response.body_mut().with_config().limit(limit).read_to_vec() {
+                Ok(bytes) => return Ok((bytes, content_type)),
+                Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
+                    std::thread::sleep(backoff(attempt));
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(RegistryError::Protocol(
+                        format!("{}/{repository}/{path}", self.host),
+                        format!("cannot read the response: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+
     /// Checks that the registry answers and accepts the credentials
     /// (`GET /v2/`), as `rpod login` does.
     pub fn check_login(&self) -> Result<(), RegistryError> {

@@ -154,7 +154,7 @@ impl Puller<'_> {
         // Blobs and layers written from here on are protected from
         // garbage collection until the image record exists.
         let _guard = self.store.gc_guard()?;
-        let config = self.fetch_config(registry, repository, manifest.config())?;
+        let (config_bytes, config) = self.fetch_config(registry, repository, manifest.config())?;
         let diff_ids = diff_ids(&config, manifest.layers().len())?;
 
         let known = self
@@ -173,6 +173,8 @@ impl Puller<'_> {
             Some(image) if complete => vec![image.size],
             _ => self.fetch_layers(registry, repository, manifest.layers(), &diff_ids)?,
         };
+        // The image's own blobs are stored once its layers are in.
+        self.store.write_blob(&config_digest, &config_bytes)?;
         let manifest_digest = sha256_of(&found.bytes);
         self.store.write_blob(&manifest_digest, &found.bytes)?;
         let record = ImageRecord {
@@ -207,12 +209,14 @@ impl Puller<'_> {
         })
     }
 
+    /// The image config, from the store or the registry, checked against
+    /// its digest: its bytes and its JSON.
     fn fetch_config(
         &self,
         registry: &Registry,
         repository: &str,
         descriptor: &Descriptor,
-    ) -> Result<serde_json::Value> {
+    ) -> Result<(Vec<u8>, serde_json::Value)> {
         let digest = descriptor.digest().to_string();
         let bytes = match self.store.read_blob(&digest) {
             Ok(bytes) => bytes,
@@ -223,19 +227,21 @@ impl Puller<'_> {
                         descriptor.size()
                     );
                 }
-                let mut response = registry.get(repository, &format!("blobs/{digest}"), None)?;
-                let bytes = response
-                    .body_mut()
-                    .with_config()
-                    .limit(MAX_CONFIG_SIZE)
-                    .read_to_vec()
-                    .map_err(|e| anyhow::anyhow!("cannot read image config {digest}: {e}"))?;
-                self.store.write_blob(&digest, &bytes)?;
+                let (bytes, _) = registry.get_bytes(
+                    repository,
+                    &format!("blobs/{digest}"),
+                    None,
+                    MAX_CONFIG_SIZE,
+                )?;
+                if sha256_of(&bytes) != digest {
+                    bail!("image config does not match its digest {digest}");
+                }
                 bytes
             }
         };
-        serde_json::from_slice(&bytes)
-            .with_context(|| format!("image config {digest} is not valid JSON"))
+        let config = serde_json::from_slice(&bytes)
+            .with_context(|| format!("image config {digest} is not valid JSON"))?;
+        Ok((bytes, config))
     }
 
     /// Fetches and unpacks the layers that are not in the store yet,
@@ -390,6 +396,9 @@ impl Puller<'_> {
         let info = self
             .store
             .commit_layer(staged, diff_id, report.bytes, report.entries)?;
+        if let Some(note) = report.skipped_note() {
+            eprintln!("{note}");
+        }
         Ok(info.size)
     }
 }
@@ -443,28 +452,12 @@ fn get_manifest(
     repository: &str,
     reference: &str,
 ) -> Result<(Vec<u8>, Option<String>)> {
-    let mut response = registry.get(
+    Ok(registry.get_bytes(
         repository,
         &format!("manifests/{reference}"),
         Some(manifest::ACCEPT),
-    )?;
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(manifest::MAX_MANIFEST_SIZE)
-        .read_to_vec()
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot read manifest of {}/{repository}: {e}",
-                registry.host()
-            )
-        })?;
-    Ok((bytes, content_type))
+        manifest::MAX_MANIFEST_SIZE,
+    )?)
 }
 
 /// The config's `rootfs.diff_ids`, which must match the manifest's layers.

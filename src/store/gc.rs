@@ -35,8 +35,21 @@ impl Store {
             // Rename first so that a crash mid-removal leaves no half layer.
             let doomed = self.tmp_dir().join(format!("removing-{name}"));
             std::fs::rename(self.root().join("layers").join(&name), &doomed)?;
-            let _ = std::fs::remove_file(self.lock_path(&format!("layer-{name}")));
             collected.layers += 1;
+        }
+        // Unpacking locks of layers that are not (or no longer) here; no
+        // pull is running, so nobody holds or is about to take one.
+        let present: HashSet<String> =
+            unused_entries(&self.root().join("layers"), &HashSet::new())?
+                .into_iter()
+                .collect();
+        for name in unused_entries(&self.root().join("locks"), &HashSet::new())? {
+            if name
+                .strip_prefix("layer-")
+                .is_some_and(|hex| !present.contains(hex))
+            {
+                std::fs::remove_file(self.root().join("locks").join(&name))?;
+            }
         }
         for name in unused_entries(&self.root().join("blobs/sha256"), &used_blobs)? {
             std::fs::remove_file(self.root().join("blobs/sha256").join(name))?;
