@@ -43,7 +43,7 @@ impl Config {
 /// The user's home directory from `$HOME`, falling back to the password
 /// database.
 pub fn home_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+    if let Some(home) = env_var("HOME") {
         return PathBuf::from(home);
     }
     crate::userns::current_user().map_or_else(|_| PathBuf::from("/"), |u| u.home)
@@ -57,6 +57,21 @@ pub fn config_home() -> PathBuf {
 /// `$XDG_DATA_HOME`, or `~/.local/share`.
 pub fn data_home() -> PathBuf {
     xdg_dir("XDG_DATA_HOME").unwrap_or_else(|| home_dir().join(".local/share"))
+}
+
+/// An environment variable that is set and not empty.
+pub fn env_var(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// A path as a user would type it, with `~` for the home directory.
+pub fn display_path(path: &Path, home: &Path) -> String {
+    if home != Path::new("/")
+        && let Ok(rest) = path.strip_prefix(home)
+    {
+        return Path::new("~").join(rest).display().to_string();
+    }
+    path.display().to_string()
 }
 
 /// An XDG variable when set to an absolute path (the spec says relative

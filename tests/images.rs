@@ -277,6 +277,15 @@ fn import_makes_a_one_layer_image_offline() {
                 std::fs::File::open("/bin/busybox").unwrap(),
             )
             .unwrap();
+        let mut device = tar::Header::new_gnu();
+        device.set_entry_type(tar::EntryType::Char);
+        device.set_size(0);
+        device.set_mode(0o666);
+        device.set_device_major(1).unwrap();
+        device.set_device_minor(3).unwrap();
+        builder
+            .append_data(&mut device, "dev/null", std::io::empty())
+            .unwrap();
         let mut link = tar::Header::new_gnu();
         link.set_entry_type(tar::EntryType::Symlink);
         link.set_size(0);
@@ -289,7 +298,7 @@ fn import_makes_a_one_layer_image_offline() {
         std::os::unix::fs::PermissionsExt::from_mode(0o644),
     )
     .unwrap();
-    let id = env.ok(&[
+    let out = env.rpod(&[
         "import",
         "--change",
         "CMD [\"sh\"]",
@@ -300,6 +309,13 @@ fn import_makes_a_one_layer_image_offline() {
         tarball.to_str().unwrap(),
         "mybox:1",
     ]);
+    assert!(out.status.success());
+    let id = String::from_utf8(out.stdout).unwrap();
+    // A rootless user cannot make device nodes: skipped, with one note.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rpod: note: skipped 1 device node(s) that cannot be created without root (dev/null)\n"
+    );
     assert!(id.starts_with("sha256:") && id.trim().len() == 71, "{id}");
     let out = env.ok(&["images", "--format", "{{.Repository}}:{{.Tag}} {{.Size}}"]);
     assert!(
@@ -327,4 +343,26 @@ fn import_makes_a_one_layer_image_offline() {
     assert!(err.contains("not supported"), "{err}");
     let err = env.fails(&["import", "/nonexistent.tar"], 125);
     assert!(err.contains("cannot open /nonexistent.tar"), "{err}");
+}
+
+#[test]
+fn rmi_refuses_an_image_a_container_uses() {
+    let env = TestEnv::new();
+    let busybox = env.image("library/busybox:latest");
+    let id = env.ok(&["pull", "-q", &busybox]).trim().to_string();
+    // Containers arrive with `rpod run`; their record names the image.
+    let record =
+        serde_json::json!({"id": "c0ffee", "name": "web", "image": format!("sha256:{id}")});
+    env.write_file(
+        &env.store().join("containers/c0ffee/container.json"),
+        record.to_string().as_bytes(),
+    );
+    let err = env.fails(&["rmi", &busybox], 125);
+    assert_eq!(
+        err,
+        format!("Error: image {busybox} is in use by container web; remove the container first\n")
+    );
+    let out = env.ok(&["image", "prune", "-a", "-f"]);
+    assert_eq!(out, "Total reclaimed space: 0B\n");
+    assert_eq!(env.ok(&["images", "-q"]).trim(), &id[..12]);
 }

@@ -122,3 +122,35 @@ fn tls_errors_are_clear() {
     assert!(err.contains("TLS error"), "{err}");
     assert!(err.contains("--cert-dir"), "{err}");
 }
+
+#[test]
+fn credential_helpers_from_the_docker_config_are_run() {
+    let mut env = TestEnv::new();
+    let helper_dir = env.dir.join("helpers");
+    let script = format!(
+        "#!/bin/sh\nread server\n[ \"$1\" = get ] && [ \"$server\" = {r} ] || exit 1\nprintf '{{\"Username\":\"%s\",\"Secret\":\"%s\"}}' {u} {p}\n",
+        r = tls_registry(),
+        u = setting("RPOD_TEST_TLS_USER"),
+        p = setting("RPOD_TEST_TLS_PASSWORD"),
+    );
+    let helper = helper_dir.join("docker-credential-rpodtest");
+    env.write_file(&helper, script.as_bytes());
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = serde_json::json!({"credHelpers": {tls_registry(): "rpodtest"}});
+    env.write_file(
+        &env.home().join(".docker/config.json"),
+        config.to_string().as_bytes(),
+    );
+    env.env(
+        "PATH",
+        &format!("{}:/usr/sbin:/usr/bin:/sbin:/bin", helper_dir.display()),
+    );
+    let image = format!("{}/private/busybox:latest", tls_registry());
+    env.ok(&[
+        "pull",
+        "-q",
+        "--cert-dir",
+        &setting("RPOD_TEST_CERT_DIR"),
+        &image,
+    ]);
+}

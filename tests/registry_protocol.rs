@@ -227,3 +227,49 @@ fn a_terminal_gets_progress_bars() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_layer_already_in_the_store_is_never_fetched_again() {
+    let front = Front::start("plain");
+    let env = TestEnv::new();
+    env.ok(&[
+        "pull",
+        "-q",
+        "--tls-verify=false",
+        &front.image("library/busybox:latest"),
+    ]);
+    let out = env.ok(&[
+        "pull",
+        "--tls-verify=false",
+        &front.image("library/multilayer:latest"),
+    ]);
+    let layer_gets: Vec<String> = front
+        .events()
+        .into_iter()
+        .filter(|e| e.starts_with("GET ") && e.contains("/blobs/sha256:"))
+        .collect();
+    let mut unique = layer_gets.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        layer_gets.len(),
+        "a blob was fetched twice: {layer_gets:#?}"
+    );
+    // busybox: config + layer; multilayer: config + 3 new layers.
+    assert_eq!(layer_gets.len(), 6, "{layer_gets:#?}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.ends_with(": Already exists"))
+            .count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.ends_with(": Pull complete"))
+            .count(),
+        3,
+        "{out}"
+    );
+}

@@ -42,3 +42,28 @@ impl Store {
         Ok(users)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_containers_made_from_an_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.containers_using("sha256:a").unwrap().is_empty());
+        for (id, name, image) in [
+            ("c1", "web", "sha256:a"),
+            ("c2", "", "sha256:a"),
+            ("c3", "db", "sha256:b"),
+        ] {
+            let record = dir.path().join("containers").join(id);
+            std::fs::create_dir_all(&record).unwrap();
+            let json = serde_json::json!({"id": id, "name": name, "image": image});
+            std::fs::write(record.join("container.json"), json.to_string()).unwrap();
+        }
+        let mut users = store.containers_using("sha256:a").unwrap();
+        users.sort();
+        assert_eq!(users, ["c2", "web"]);
+    }
+}

@@ -12,6 +12,7 @@ rpod's client can be tested against each case:
   barrier  hold blob downloads until 4 are in flight (or 10 s pass)
   schema1  answer every manifest request with a schema1 manifest
   corrupt  flip one byte of every blob body
+  plain    just forward
 
 Every event is appended to --log as one line, for the test to read.
 The chosen port is written to --port-file once the server listens.
@@ -51,6 +52,7 @@ class Front(http.server.BaseHTTPRequestHandler):
         args = self.server.args
         modes = args.mode.split(",")
         path = self.path
+        log(args, "%s %s" % (self.command, path))
         if path.startswith("/token"):
             return self.issue_token(args)
         if "bearer" in modes and not self.headers.get("Authorization", "").startswith("Bearer tok-"):
