@@ -420,16 +420,7 @@ impl Unpacker {
         }
         self.clear(path, at, named)?;
         symlinkat(&target[..], at.parent, at.name).map_err(named.io("creating symlink"))?;
-        if self.apply_owners {
-            chownat(
-                at.parent,
-                at.name,
-                Some(meta.uid),
-                Some(meta.gid),
-                AtFlags::SYMLINK_NOFOLLOW,
-            )
-            .map_err(|e| chown_error(named, &meta, e))?;
-        }
+        self.chown_at(&at, &meta, named)?;
         utimensat(
             at.parent,
             at.name,
@@ -514,16 +505,7 @@ impl Unpacker {
             }
             Err(e) => return Err(UnpackError::io(named.shown, "creating node", e)),
         }
-        if self.apply_owners {
-            chownat(
-                at.parent,
-                at.name,
-                Some(meta.uid),
-                Some(meta.gid),
-                AtFlags::SYMLINK_NOFOLLOW,
-            )
-            .map_err(|e| chown_error(named, &meta, e))?;
-        }
+        self.chown_at(&at, &meta, named)?;
         confined::chmod_node(at.parent, at.name, meta.mode).map_err(named.io("changing mode"))?;
         utimensat(
             at.parent,
@@ -676,6 +658,24 @@ fn read_meta<R: Read>(
         mtime,
         xattrs,
     })
+}
+
+impl Unpacker {
+    /// Gives the entry at `at` (never followed if a symlink) its owner,
+    /// when owners are applied.
+    fn chown_at(&self, at: &At<'_>, meta: &Meta, named: &Named<'_>) -> Result<(), UnpackError> {
+        if !self.apply_owners {
+            return Ok(());
+        }
+        chownat(
+            at.parent,
+            at.name,
+            Some(meta.uid),
+            Some(meta.gid),
+            AtFlags::SYMLINK_NOFOLLOW,
+        )
+        .map_err(|e| chown_error(named, meta, e))
+    }
 }
 
 /// `EINVAL` from chown means the id has no mapping in the user namespace.

@@ -61,11 +61,23 @@ pub fn list(ctx: &Context, args: ListArgs) -> Result<()> {
     let mut rows = Vec::new();
     for image in all.iter().filter(|i| filters.keep(i)) {
         if image.names.is_empty() {
-            rows.push(Row {
-                image,
-                repository: "<none>".into(),
-                tag: "<none>".into(),
-            });
+            // Untagged: Docker still shows the repositories it came from.
+            let mut repositories: Vec<String> = image
+                .digests
+                .iter()
+                .filter_map(|d| d.split_once('@').map(|(name, _)| familiar_repo(name)))
+                .collect();
+            repositories.dedup();
+            if repositories.is_empty() {
+                repositories.push("<none>".into());
+            }
+            for repository in repositories {
+                rows.push(Row {
+                    image,
+                    repository,
+                    tag: "<none>".into(),
+                });
+            }
         }
         for name in &image.names {
             let reference = Reference::parse_qualified(name)?;
