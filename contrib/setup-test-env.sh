@@ -33,7 +33,7 @@ TLS_PASSWORD=rpodpass
 PACKAGES=(
     uidmap slirp4netns fuse3 docker-registry skopeo umoci busybox-static
     debootstrap hyperfine podman passt apache2-utils openssl curl jq
-    fuse-overlayfs iperf3
+    fuse-overlayfs iperf3 runc pigz
     # used by the scripts themselves
     ca-certificates zstd attr tar gzip coreutils findutils
 )

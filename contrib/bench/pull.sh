@@ -16,11 +16,13 @@
 #   4. writes ~/.config/containers/containers.conf (runtime = "runc") for
 #      the user, and a storage.conf (driver "overlay") that podman gets via
 #      CONTAINERS_STORAGE_CONF;
-#   5. per image, one hyperfine invocation with up to three commands, each
+#   5. per image, one hyperfine invocation with up to four commands, each
 #      with its own --prepare that empties that command's store and syncs:
 #        rpod      rpod --root STORE pull --tls-verify=false REF
 #        podman    podman pull --tls-verify=false REF
 #        baseline  curl -sSf BLOB_URL | gunzip | tar -x -C DIR  (1-layer only)
+#        pigz      the same with pigz -d instead of gunzip (information only;
+#                  when pigz is installed and BENCH_PIGZ is not 0)
 #   6. checks that `rpod images` and `podman images` list the image;
 #   7. prints and saves the means and the ratios against the targets
 #      (rpod <= 0.7x podman; rpod <= 1.3x the baseline on the big image).
@@ -52,6 +54,7 @@
 #   BENCH_SETTLE     seconds to sleep after emptying a store (0)
 #   BENCH_WORK       work directory (/var/tmp/rpod-bench)
 #   BENCH_RESULTS    results directory (BENCH_WORK/results/UTC-TIMESTAMP)
+#   BENCH_PIGZ=0     leave out the curl | pigz -d | tar command
 #   BENCH_KEEP=1     leave the scratch file system and runtime tmpfs mounted
 #   RPOD_BIN         rpod binary (REPO/target/release/rpod)
 set -euo pipefail
@@ -71,6 +74,8 @@ BENCH_SETTLE=${BENCH_SETTLE:-0}
 BENCH_WORK=${BENCH_WORK:-/var/tmp/rpod-bench}
 BENCH_RESULTS=${BENCH_RESULTS:-$BENCH_WORK/results/$(date -u +%Y%m%dT%H%M%SZ)}
 BENCH_KEEP=${BENCH_KEEP:-0}
+BENCH_PIGZ=${BENCH_PIGZ:-1}
+command -v pigz >/dev/null || BENCH_PIGZ=0
 RPOD_BIN=${RPOD_BIN:-$REPO/target/release/rpod}
 
 # Targets from the issue; reported, not asserted.
@@ -86,7 +91,7 @@ trap 'log "ERROR: command failed (line $LINENO): $BASH_COMMAND"' ERR
 
 [ "$(id -u)" -eq 0 ] || die "run as root (every measured command runs as $BENCH_USER)"
 for tool in hyperfine podman runc jq curl gunzip tar setpriv mkfs.ext4 findmnt; do
-    command -v "$tool" >/dev/null || die "missing $tool (contrib/setup-test-env.sh installs the test tools; apt-get install runc)"
+    command -v "$tool" >/dev/null || die "missing $tool (contrib/setup-test-env.sh installs it)"
 done
 [ -x "$RPOD_BIN" ] || die "no rpod binary at $RPOD_BIN (cargo build --release, or set RPOD_BIN)"
 case $BENCH_STORE_FS in scratch | home) ;; *) die "BENCH_STORE_FS must be scratch or home" ;; esac
@@ -120,16 +125,20 @@ as_user() {
         "$@"
 }
 
-# Podman keeps a pause process per user alive; it belongs to this run's
-# private runtime dir, so stop exactly that one (by its pid file).
+# Rootless podman leaves a pause process (catatonit -P) per user and
+# runtime dir. Stop exactly the ones started under this benchmark's private
+# XDG_RUNTIME_DIR: the user's processes whose environment says
+# _PODMAN_PAUSE=1 and XDG_RUNTIME_DIR=$RUN_DIR (the pid file's place
+# depends on what podman's database remembers, so it is not used).
 stop_pause_process() {
-    local pidfile=$RUN_DIR/libpod/tmp/pause.pid pid
-    [ -f "$pidfile" ] || return 0
-    pid=$(cat "$pidfile" 2>/dev/null || true)
-    if [[ $pid =~ ^[0-9]+$ ]] && [ "$(stat -c %u "/proc/$pid" 2>/dev/null)" = "$USER_UID" ]; then
-        kill "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
+    local dir environ
+    for dir in /proc/[0-9]*; do
+        [ "$(stat -c %u "$dir" 2>/dev/null)" = "$USER_UID" ] || continue
+        environ=$(tr '\0' '\n' < "$dir/environ" 2>/dev/null) || continue
+        grep -qx '_PODMAN_PAUSE=1' <<<"$environ" || continue
+        grep -qxF "XDG_RUNTIME_DIR=$RUN_DIR" <<<"$environ" || continue
+        kill "${dir#/proc/}" 2>/dev/null || true
+    done
 }
 
 unmount_all() {
@@ -225,8 +234,15 @@ facts() {
             "$(dumpe2fs -h "$FS_IMAGE" 2>/dev/null | sed -n 's/^Filesystem features: *//p')"
     fi
     printf 'XDG_RUNTIME_DIR: tmpfs %s\n' "$RUN_DIR"
-    printf 'rpod: %s (%s, commit %s)\n' "$("$RPOD" --version)" "$RPOD_BIN" \
-        "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    printf 'rpod: %s; binary %s, built %s, sha256 %s\n' "$("$RPOD" --version)" "$RPOD_BIN" \
+        "$(date -u -r "$RPOD_BIN" +%Y-%m-%dT%H:%M:%SZ)" "$(sha256sum "$RPOD" | cut -c1-16)"
+    local head dirty=""
+    head=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    if [ -n "$(git -C "$REPO" --no-optional-locks status --porcelain --untracked-files=no \
+        -- src Cargo.toml Cargo.lock 2>/dev/null || true)" ]; then
+        dirty=" (src/ has uncommitted changes)"
+    fi
+    printf 'checkout: HEAD %s%s\n' "$head" "$dirty"
     printf 'podman: %s; storage driver %s (native overlay diff: %s), graphroot %s; runtime %s\n' \
         "$(podman --version)" "$(cut -d' ' -f1 <<<"$podman_setup")" "${native_diff:-?}" \
         "$PODMAN_ROOT" "$(runc --version | head -n1)"
@@ -250,7 +266,7 @@ settle=""
 [ "$BENCH_SETTLE" -gt 0 ] && settle=" && sleep $BENCH_SETTLE"
 
 # library/big:latest -> library_big_latest
-slug_of() { sed 's/[^A-Za-z0-9._-]/_/g' <<<"$1"; }
+slug_of() { printf '%s\n' "${1//[^A-Za-z0-9._-]/_}"; }
 
 bench_image() {
     local image=$1 slug ref manifest layers blob url
@@ -280,6 +296,13 @@ bench_image() {
             --prepare "rm -rf $BASE_DIR && mkdir -p $BASE_DIR && sync$settle"
             "set -o pipefail; curl -sSf $url | gunzip | tar -x -C $BASE_DIR"
         )
+        if [ "$BENCH_PIGZ" != 0 ]; then
+            args+=(
+                -n curl-pigz-tar
+                --prepare "rm -rf $BASE_DIR && mkdir -p $BASE_DIR && sync$settle"
+                "set -o pipefail; curl -sSf $url | pigz -d | tar -x -C $BASE_DIR"
+            )
+        fi
     else
         log "$image has $layers layers: no curl | gunzip | tar baseline"
     fi
@@ -327,40 +350,44 @@ verdict() {
     awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t) ? "met" : "MISSED" }'
 }
 
+fmt() { [ -n "$1" ] && printf '%.3f ± %.3f' "$1" "$2" || printf 'n/a'; }
+
 {
-    printf '| image | rpod [s] | podman [s] | curl-gunzip-tar [s] | rpod / podman | target <= %s | rpod / baseline | target <= %s |\n' \
+    printf '| image | rpod [s] | podman [s] | curl-gunzip-tar [s] | curl-pigz-tar [s] | rpod / podman (target <= %s) | rpod / curl-gunzip-tar (target <= %s) | rpod / curl-pigz-tar (information) |\n' \
         "$TARGET_VS_PODMAN" "$TARGET_VS_BASELINE"
     printf '|---|---|---|---|---|---|---|---|\n'
+    printf 'image\trpod_mean\trpod_sd\tpodman_mean\tpodman_sd\tgunzip_mean\tgunzip_sd\tpigz_mean\tpigz_sd\trpod_over_podman\trpod_over_gunzip\trpod_over_pigz\n' >&3
     for image in $BENCH_IMAGES; do
-        slug=$(slug_of "$image")
-        json=$BENCH_RESULTS/$slug.json
-        read -r r_mean r_sd < <(stat_of "$json" rpod)
-        read -r p_mean p_sd < <(stat_of "$json" podman)
+        json=$BENCH_RESULTS/$(slug_of "$image").json
+        r_mean="" r_sd="" p_mean="" p_sd="" b_mean="" b_sd="" z_mean="" z_sd=""
+        read -r r_mean r_sd < <(stat_of "$json" rpod) || true
+        read -r p_mean p_sd < <(stat_of "$json" podman) || true
+        read -r b_mean b_sd < <(stat_of "$json" curl-gunzip-tar) || true
+        read -r z_mean z_sd < <(stat_of "$json" curl-pigz-tar) || true
+        rp="" rp_sd="" rb="" rb_sd="" rz="" rz_sd=""
         read -r rp rp_sd < <(ratio "$r_mean" "$r_sd" "$p_mean" "$p_sd")
         vp=$(verdict "$rp" "$TARGET_VS_PODMAN")
-        base="n/a" rb="n/a" vb="n/a" b_mean="" b_sd="" rb_v=""
-        read -r b_mean b_sd < <(stat_of "$json" curl-gunzip-tar) || true
+        vb=""
         if [ -n "$b_mean" ]; then
-            base=$(printf '%.3f ± %.3f' "$b_mean" "$b_sd")
-            read -r rb_v rb_sd < <(ratio "$r_mean" "$r_sd" "$b_mean" "$b_sd")
-            rb=$(printf '%.3f ± %.3f' "$rb_v" "$rb_sd")
+            read -r rb rb_sd < <(ratio "$r_mean" "$r_sd" "$b_mean" "$b_sd")
             if [ "$image" = "$BASELINE_TARGET_IMAGE" ]; then
-                vb=$(verdict "$rb_v" "$TARGET_VS_BASELINE")
+                vb=" $(verdict "$rb" "$TARGET_VS_BASELINE")"
             else
-                vb="(no target)"
+                vb=" (no target)"
             fi
         fi
-        printf '| %s | %.3f ± %.3f | %.3f ± %.3f | %s | %.3f ± %.3f | %s | %s | %s |\n' \
-            "$image" "$r_mean" "$r_sd" "$p_mean" "$p_sd" "$base" "$rp" "$rp_sd" "$vp" "$rb" "$vb"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" "$r_mean" "$r_sd" \
-            "$p_mean" "$p_sd" "${b_mean:--}" "${b_sd:--}" "$rp" "${rb_v:--}" >&3
+        if [ -n "$z_mean" ]; then
+            read -r rz rz_sd < <(ratio "$r_mean" "$r_sd" "$z_mean" "$z_sd")
+        fi
+        printf '| %s | %s | %s | %s | %s | %s %s | %s%s | %s |\n' "$image" \
+            "$(fmt "$r_mean" "$r_sd")" "$(fmt "$p_mean" "$p_sd")" \
+            "$(fmt "$b_mean" "$b_sd")" "$(fmt "$z_mean" "$z_sd")" \
+            "$(fmt "$rp" "$rp_sd")" "$vp" "$(fmt "$rb" "$rb_sd")" "$vb" "$(fmt "$rz" "$rz_sd")"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" \
+            "$r_mean" "$r_sd" "$p_mean" "$p_sd" "${b_mean:--}" "${b_sd:--}" \
+            "${z_mean:--}" "${z_sd:--}" "$rp" "${rb:--}" "${rz:--}" >&3
     done
-} > "$BENCH_RESULTS/summary.md" 3> "$BENCH_RESULTS/summary.tsv.tmp"
-{
-    printf 'image\trpod_mean\trpod_sd\tpodman_mean\tpodman_sd\tbaseline_mean\tbaseline_sd\trpod_over_podman\trpod_over_baseline\n'
-    cat "$BENCH_RESULTS/summary.tsv.tmp"
-} > "$BENCH_RESULTS/summary.tsv"
-rm -f "$BENCH_RESULTS/summary.tsv.tmp"
+} > "$BENCH_RESULTS/summary.md" 3> "$BENCH_RESULTS/summary.tsv"
 
 log "results in $BENCH_RESULTS"
 echo
