@@ -28,6 +28,7 @@ complete -c rpod -n "__fish_rpod_needs_command" -l root -d 'Store root (images, 
 complete -c rpod -n "__fish_rpod_needs_command" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_needs_command" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_needs_command" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_needs_command" -f -a "run" -d 'Run a command in a new container'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "pull" -d 'Download an image from a registry'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "images" -d 'List images'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "image-ls" -d 'List images'
@@ -42,6 +43,27 @@ complete -c rpod -n "__fish_rpod_needs_command" -f -a "logout" -d 'Log out from 
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "info" -d 'Display system-wide information'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "version" -d 'Show the rpod version information'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "unshare" -d 'Run a command inside rpod\'s user namespace'
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l name -d 'Assign a name to the container' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -s e -l env -d 'Set environment variables (NAME=VALUE, or NAME to pass the host\'s value)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l entrypoint -d 'Overwrite the default entrypoint of the image (\'\' for none)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -s u -l user -d 'User to run as (name|uid[:group|gid])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -s h -l hostname -d 'Container host name' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l network -d 'Network mode: none (the default for now) or host' -r -f -a "none\t''
+host\t''"
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l pull -d 'Pull the image before running: missing, always or never' -r -f -a "missing\t''
+always\t''
+never\t''"
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l platform -d 'Platform of the image to pull (os/arch[/variant])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l tls-verify -d 'Require HTTPS and verify certificates (false also allows plain HTTP)' -r -f -a "true\t''
+false\t''"
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l rm -d 'Remove the container when it exits'
+complete -c rpod -n "__fish_rpod_using_subcommand run" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand run" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l platform -d 'Platform to pull from a multi-arch image (os/arch[/variant])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l arch -d 'Architecture to pull, overriding the host\'s' -r
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l os -d 'Operating system to pull, overriding the host\'s' -r

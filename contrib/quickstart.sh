@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds rpod, installs it, and shows it working. It pulls busybox from the
+# Builds rpod, installs it, and runs a container. It pulls busybox from the
 # configured registries; with no registry reachable (offline machines), it
 # imports a busybox root filesystem made from the distribution's
 # busybox-static instead. Run as root, it also installs what rpod needs.
@@ -53,7 +53,6 @@ fi
 
 say "rpod images"
 "$rpod" images
-say "rpod inspect --format '{{json .Config.Cmd}}' busybox"
-"$rpod" inspect --format '{{json .Config.Cmd}}' busybox
-echo
+say "rpod run --rm busybox echo ..."
+"$rpod" run --rm busybox echo "hello from a rootless container"
 echo "Done. Add $bin_dir to PATH, and try: alias docker=rpod"

@@ -11,5 +11,6 @@ pub mod format;
 pub mod reference;
 pub mod registry;
 pub mod rootfs;
+pub mod runtime;
 pub mod store;
 pub mod userns;

@@ -10,6 +10,7 @@ mod inspect;
 mod login;
 mod progress;
 mod pull;
+mod run;
 mod unshare;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a command in a new container
+    Run(run::RunArgs),
     /// Download an image from a registry
     Pull(pull::PullArgs),
     /// List images
@@ -116,6 +119,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Context::new(cli.root, cli.runroot);
     match cli.command {
+        Command::Run(args) => run::run(&ctx, args),
         Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
         Command::Images(args) | Command::Image(ImageCommand::Ls(args)) => images::list(&ctx, args),
         Command::Tag(args) | Command::Image(ImageCommand::Tag(args)) => images::tag(&ctx, args),

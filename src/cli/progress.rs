@@ -10,7 +10,10 @@ use std::sync::Mutex;
 
 pub enum PullDisplay {
     Quiet,
-    Lines,
+    /// Plain lines, on stderr when `to_stderr` (as `run` prints a pull).
+    Lines {
+        to_stderr: bool,
+    },
     Bars {
         multi: MultiProgress,
         bars: Mutex<HashMap<String, ProgressBar>>,
@@ -21,18 +24,39 @@ impl PullDisplay {
     /// Chooses the display: bars on a terminal that can draw them (not
     /// with TERM unset or `dumb`), lines otherwise. Bars start their
     /// drawing only here, after any fork.
-    pub fn new(quiet: bool) -> Self {
+    pub fn new(quiet: bool, to_stderr: bool) -> Self {
+        let terminal = if to_stderr {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
+        let can_draw = std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb");
         if quiet {
             Self::Quiet
-        } else if std::io::stdout().is_terminal()
-            && std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb")
-        {
+        } else if terminal && can_draw {
+            let target = if to_stderr {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::stdout()
+            };
             Self::Bars {
-                multi: MultiProgress::with_draw_target(ProgressDrawTarget::stdout()),
+                multi: MultiProgress::with_draw_target(target),
                 bars: Mutex::new(HashMap::new()),
             }
         } else {
-            Self::Lines
+            Self::Lines { to_stderr }
+        }
+    }
+
+    /// Prints one line where this display writes.
+    pub fn line(&self, line: &str) {
+        match self {
+            Self::Quiet => {}
+            Self::Bars { multi, .. } => {
+                let _ = multi.println(line);
+            }
+            Self::Lines { to_stderr: true } => eprintln!("{line}"),
+            Self::Lines { to_stderr: false } => println!("{line}"),
         }
     }
 
@@ -60,31 +84,22 @@ fn short(digest: &str) -> &str {
 
 impl PullProgress for PullDisplay {
     fn pulling(&self, reference: &Reference) {
-        if matches!(self, Self::Quiet) {
-            return;
-        }
         let what = reference
             .digest
             .as_deref()
             .or(reference.tag.as_deref())
             .unwrap_or("latest");
-        let line = format!("{what}: Pulling from {}", reference.repository);
-        match self {
-            Self::Bars { multi, .. } => {
-                let _ = multi.println(line);
-            }
-            _ => println!("{line}"),
-        }
+        self.line(&format!("{what}: Pulling from {}", reference.repository));
     }
 
     fn layer(&self, digest: &str, event: LayerEvent) {
         let id = short(digest);
         match self {
             Self::Quiet => {}
-            Self::Lines => match event {
-                LayerEvent::Waiting => println!("{id}: Pulling fs layer"),
-                LayerEvent::AlreadyExists => println!("{id}: Already exists"),
-                LayerEvent::Complete => println!("{id}: Pull complete"),
+            Self::Lines { .. } => match event {
+                LayerEvent::Waiting => self.line(&format!("{id}: Pulling fs layer")),
+                LayerEvent::AlreadyExists => self.line(&format!("{id}: Already exists")),
+                LayerEvent::Complete => self.line(&format!("{id}: Pull complete")),
                 LayerEvent::Downloading { .. } => {}
             },
             Self::Bars { multi, bars } => {

@@ -2,12 +2,14 @@
 
 use super::Context;
 use super::progress::PullDisplay;
-use crate::registry::Platform;
+use crate::reference::Reference;
 use crate::registry::client::ConnectOptions;
 use crate::registry::credentials::Credential;
-use crate::registry::pull::Puller;
-use crate::registry::search;
+use crate::registry::pull::{Pulled, Puller};
+use crate::registry::{Platform, RegistriesConf, search};
+use crate::store::Store;
 use crate::store::images::Added;
+use crate::userns::IdMapping;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
 
@@ -65,42 +67,77 @@ pub fn run(ctx: &Context, args: PullArgs) -> Result<()> {
         args.arch.as_deref(),
         args.variant.as_deref(),
     )?;
-    let registries = ctx.registries()?;
-    let candidates = search::candidates(&registries, &args.image)?;
     let credential = args.creds.as_deref().map(parse_creds).transpose()?;
-    let connect = args.connect.options(credential);
-    let store = ctx.store()?;
-    let parallelism = ctx.config()?.pull_parallelism.unwrap_or(6);
+    let request = PullRequest::new(ctx, &args.image, args.connect.options(credential), platform)?;
     ctx.in_userns(|mapping| {
-        let display = PullDisplay::new(args.quiet);
-        if !args.quiet && !args.image.contains('@') && !has_tag(&args.image) {
-            println!("Using default tag: latest");
-        }
-        let puller = Puller {
-            store: &store,
-            registries: &registries,
-            connect: &connect,
-            platform: &platform,
-            parallelism,
-            apply_owners: Context::applies_owners(mapping),
-            progress: &display,
-        };
-        let pulled = puller.pull_first(&candidates);
-        display.finish();
-        let pulled = pulled?;
+        let display = PullDisplay::new(args.quiet, false);
+        let pulled = request.pull(mapping, &display)?;
         if args.quiet {
             println!("{}", pulled.image_id.trim_start_matches("sha256:"));
-            return Ok(());
+        } else {
+            println!("{}", pulled.reference);
         }
-        println!("Digest: {}", pulled.digest);
+        Ok(())
+    })
+}
+
+/// A pull prepared before entering the user namespace (configuration read,
+/// reference checked); `rpod pull` and `rpod run` share it.
+pub struct PullRequest {
+    input: String,
+    store: Store,
+    registries: RegistriesConf,
+    candidates: Vec<Reference>,
+    connect: ConnectOptions,
+    platform: Platform,
+    parallelism: usize,
+}
+
+impl PullRequest {
+    pub fn new(
+        ctx: &Context,
+        input: &str,
+        connect: ConnectOptions,
+        platform: Platform,
+    ) -> Result<Self> {
+        let registries = ctx.registries()?;
+        Ok(Self {
+            input: input.to_string(),
+            candidates: search::candidates(&registries, input)?,
+            store: ctx.store()?,
+            registries,
+            connect,
+            platform,
+            parallelism: ctx.config()?.pull_parallelism.unwrap_or(6),
+        })
+    }
+
+    /// Pulls, inside the user namespace, showing Docker's lines on
+    /// `display` (all but the final name, which only `rpod pull` prints).
+    pub fn pull(&self, mapping: &IdMapping, display: &PullDisplay) -> Result<Pulled> {
+        if !self.input.contains('@') && !has_tag(&self.input) {
+            display.line("Using default tag: latest");
+        }
+        let puller = Puller {
+            store: &self.store,
+            registries: &self.registries,
+            connect: &self.connect,
+            platform: &self.platform,
+            parallelism: self.parallelism,
+            apply_owners: Context::applies_owners(mapping),
+            progress: display,
+        };
+        let pulled = puller.pull_first(&self.candidates);
+        display.finish();
+        let pulled = pulled?;
+        display.line(&format!("Digest: {}", pulled.digest));
         let status = match pulled.added {
             Added::UpToDate => "Image is up to date for",
             Added::New | Added::Renamed => "Downloaded newer image for",
         };
-        println!("Status: {status} {}", pulled.reference.familiar());
-        println!("{}", pulled.reference);
-        Ok(())
-    })
+        display.line(&format!("Status: {status} {}", pulled.reference.familiar()));
+        Ok(pulled)
+    }
 }
 
 fn has_tag(image: &str) -> bool {

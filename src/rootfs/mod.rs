@@ -1,7 +1,9 @@
-//! Root filesystem drivers. This first slice holds the probe that decides
-//! which driver works on this machine; the drivers themselves (kernel
-//! overlay, rpod's FUSE union filesystem, copying `vfs`) build on it.
+//! Root filesystem drivers: the probe that decides which driver works on
+//! this machine, and the kernel overlay driver (rpod's FUSE union
+//! filesystem and the copying `vfs` driver plug in beside it).
 
+mod overlay;
 mod probe;
 
+pub use overlay::mount_overlay;
 pub use probe::{Driver, overlay_works};

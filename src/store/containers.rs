@@ -1,69 +1,231 @@
-//! The link from images to the containers made from them: an image that a
-//! container uses must not be removed. Container records live in
-//! `containers/<id>/container.json`; only the fields needed here are read.
+//! Container records: `containers/<id>/container.json` plus the
+//! container's own directories (`upper/` and `work/` for the overlay,
+//! `rootfs/` where it is mounted, and the files bind-mounted over
+//! `/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf`). Names are unique;
+//! creation checks that under `locks/containers.lock`.
 
-use super::Store;
-use anyhow::Result;
+use super::{Lock, Store};
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
-#[derive(serde::Deserialize)]
-struct ContainerImage {
+/// One container.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContainerRecord {
+    pub id: String,
+    pub name: String,
+    /// The image ID (`sha256:…`).
+    pub image: String,
+    /// The image as the user named it.
     #[serde(default)]
-    name: String,
+    pub image_name: String,
     #[serde(default)]
-    id: String,
-    image: String,
+    pub created: String,
+    /// Entrypoint and command as run.
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub state: ContainerState,
+}
+
+/// Where a container is in its life.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ContainerState {
+    /// `created`, `running` or `exited`.
+    pub status: String,
+    pub exit_code: Option<i32>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
 }
 
 impl Store {
-    /// Names (or IDs) of the containers made from image `image_id`.
-    pub fn containers_using(&self, image_id: &str) -> Result<Vec<String>> {
-        let dir = self.root().join("containers");
-        let entries = match std::fs::read_dir(&dir) {
+    fn containers_dir(&self) -> PathBuf {
+        self.root().join("containers")
+    }
+
+    /// The directory holding one container's record and files.
+    pub fn container_dir(&self, id: &str) -> PathBuf {
+        self.containers_dir().join(id)
+    }
+
+    /// Every container record (unreadable ones are skipped: a crash during
+    /// creation can leave a directory without its record).
+    pub fn containers(&self) -> Result<Vec<ContainerRecord>> {
+        let entries = match std::fs::read_dir(self.containers_dir()) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e.into()),
         };
-        let mut users = Vec::new();
+        let mut records = Vec::new();
         for entry in entries {
             let path = entry?.path().join("container.json");
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            if let Ok(record) = serde_json::from_slice::<ContainerImage>(&bytes)
-                && record.image == image_id
+            if let Ok(bytes) = std::fs::read(&path)
+                && let Ok(record) = serde_json::from_slice::<ContainerRecord>(&bytes)
             {
-                users.push(if record.name.is_empty() {
-                    record.id
-                } else {
-                    record.name
-                });
+                records.push(record);
             }
         }
-        Ok(users)
+        Ok(records)
     }
+
+    /// Names (or IDs) of the containers made from image `image_id`.
+    pub fn containers_using(&self, image_id: &str) -> Result<Vec<String>> {
+        Ok(self
+            .containers()?
+            .into_iter()
+            .filter(|c| c.image == image_id)
+            .map(|c| if c.name.is_empty() { c.id } else { c.name })
+            .collect())
+    }
+
+    /// Records a new container and makes its directories; refuses a name
+    /// already in use.
+    pub fn create_container(&self, record: &ContainerRecord) -> Result<PathBuf> {
+        std::fs::create_dir_all(self.containers_dir())?;
+        let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
+        if let Some(other) = self
+            .containers()?
+            .into_iter()
+            .find(|c| c.name == record.name)
+        {
+            bail!(
+                "the container name \"/{}\" is already in use by container \"{}\"; remove or rename that container",
+                record.name,
+                other.id
+            );
+        }
+        let dir = self.container_dir(&record.id);
+        for sub in ["upper", "work", "rootfs"] {
+            std::fs::create_dir_all(dir.join(sub))
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        self.write_container(record)?;
+        Ok(dir)
+    }
+
+    /// Replaces a container's record.
+    pub fn write_container(&self, record: &ContainerRecord) -> Result<()> {
+        let path = self.container_dir(&record.id).join("container.json");
+        super::atomic::write_file(&path, &serde_json::to_vec_pretty(record)?, 0o600)
+    }
+
+    /// Removes a container's directory (inside the user namespace: its
+    /// upper layer holds files of subordinate ids). Renamed away first, so
+    /// a crash leaves debris in `tmp/`, not half a container.
+    pub fn remove_container(&self, id: &str) -> Result<()> {
+        let doomed = self.tmp_dir().join(format!("removing-container-{id}"));
+        std::fs::rename(self.container_dir(id), &doomed)
+            .with_context(|| format!("cannot remove container {id}"))?;
+        std::fs::remove_dir_all(&doomed)
+            .with_context(|| format!("cannot remove {}", doomed.display()))
+    }
+}
+
+/// A new random 64-hex-digit container ID.
+pub fn new_container_id() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    rustix::rand::getrandom(&mut bytes, rustix::rand::GetRandomFlags::empty())
+        .context("no randomness")?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Docker's rule for container names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
+pub fn validate_name(name: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if !valid {
+        bail!("invalid container name ({name:?}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    }
+    Ok(())
+}
+
+/// A Docker-style generated name (`adjective_noun`), picked by the ID.
+pub fn generated_name(id: &str) -> String {
+    const ADJECTIVES: &[&str] = &[
+        "brave", "calm", "clever", "eager", "fervent", "gentle", "happy", "jolly", "keen", "lucid",
+        "merry", "nimble", "patient", "quiet", "sharp", "steady", "tender", "vivid", "witty",
+        "zealous",
+    ];
+    const NOUNS: &[&str] = &[
+        "albatross",
+        "badger",
+        "cormorant",
+        "dolphin",
+        "egret",
+        "falcon",
+        "gecko",
+        "heron",
+        "ibis",
+        "jackal",
+        "kestrel",
+        "lynx",
+        "marten",
+        "newt",
+        "otter",
+        "puffin",
+        "quokka",
+        "raven",
+        "stoat",
+        "tern",
+    ];
+    let n = u64::from_str_radix(id.get(..12).unwrap_or("0"), 16).unwrap_or(0);
+    let adjective = ADJECTIVES[(n % ADJECTIVES.len() as u64) as usize];
+    let noun = NOUNS[((n / ADJECTIVES.len() as u64) % NOUNS.len() as u64) as usize];
+    format!("{adjective}_{noun}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn record(id: &str, name: &str, image: &str) -> ContainerRecord {
+        ContainerRecord {
+            id: id.into(),
+            name: name.into(),
+            image: image.into(),
+            image_name: String::new(),
+            created: String::new(),
+            command: vec![],
+            state: ContainerState::default(),
+        }
+    }
+
     #[test]
-    fn finds_the_containers_made_from_an_image() {
+    fn records_names_and_image_users() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         assert!(store.containers_using("sha256:a").unwrap().is_empty());
-        for (id, name, image) in [
-            ("c1", "web", "sha256:a"),
-            ("c2", "", "sha256:a"),
-            ("c3", "db", "sha256:b"),
-        ] {
-            let record = dir.path().join("containers").join(id);
-            std::fs::create_dir_all(&record).unwrap();
-            let json = serde_json::json!({"id": id, "name": name, "image": image});
-            std::fs::write(record.join("container.json"), json.to_string()).unwrap();
+        store
+            .create_container(&record("c1", "web", "sha256:a"))
+            .unwrap();
+        store
+            .create_container(&record("c2", "db", "sha256:b"))
+            .unwrap();
+        let err = store
+            .create_container(&record("c3", "web", "sha256:b"))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("already in use by container \"c1\""),
+            "{err}"
+        );
+        assert_eq!(store.containers_using("sha256:a").unwrap(), ["web"]);
+        store.remove_container("c1").unwrap();
+        assert!(store.containers_using("sha256:a").unwrap().is_empty());
+        assert!(!store.container_dir("c1").exists());
+    }
+
+    #[test]
+    fn names() {
+        assert!(validate_name("web-1.a_b").is_ok());
+        for bad in ["", "a", "-web", "we b", "web/1"] {
+            assert!(validate_name(bad).is_err(), "{bad:?}");
         }
-        let mut users = store.containers_using("sha256:a").unwrap();
-        users.sort();
-        assert_eq!(users, ["c2", "web"]);
+        let id = new_container_id().unwrap();
+        assert_eq!(id.len(), 64);
+        assert!(generated_name(&id).contains('_'));
+        assert_eq!(generated_name(&id), generated_name(&id));
     }
 }

@@ -1,0 +1,88 @@
+//! The container's init, PID 1 of its PID namespace: its own mount
+//! namespace, the container's mounts, `pivot_root`, masked `/proc` paths,
+//! hostname, working directory, no inherited descriptors, the container's
+//! user, then the workload.
+
+use super::{Spec, exec, mounts};
+use anyhow::{Context, Result};
+use rustix::process::Signal;
+
+/// Exit code when rpod could not set the container up (Docker's 125).
+pub const SETUP_FAILED: i32 = 125;
+
+/// Sets up and execs the workload; returns only on failure, with the exit
+/// code to leave with.
+pub fn start(spec: &Spec) -> i32 {
+    match prepare(spec) {
+        Ok(()) => exec::exec(&spec.process.args, &spec.process.env),
+        Err(e) => {
+            eprintln!("Error: {}", crate::cli::one_line(&e));
+            SETUP_FAILED
+        }
+    }
+}
+
+fn prepare(spec: &Spec) -> Result<()> {
+    // The container dies with the process that waits for it.
+    rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+    // A mount namespace of its own, so that pivot_root does not move the
+    // waiting parent into the container.
+    // SAFETY: only the mount namespace is unshared.
+    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }
+        .context("cannot create a mount namespace")?;
+    mounts::prepare(spec)?;
+    mounts::pivot(&spec.rootfs)?;
+    mounts::mask_kernel_files()?;
+    rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
+    enter_workdir(&spec.process.cwd)?;
+    close_inherited_descriptors();
+    become_user(spec)
+}
+
+/// Creates the working directory if the image lacks it (inside the
+/// container: symlinks resolve within it), and enters it.
+fn enter_workdir(cwd: &str) -> Result<()> {
+    let cwd = if cwd.is_empty() { "/" } else { cwd };
+    std::fs::create_dir_all(cwd)
+        .with_context(|| format!("cannot create the working directory {cwd}"))?;
+    std::env::set_current_dir(cwd)
+        .with_context(|| format!("cannot enter the working directory {cwd}"))
+}
+
+/// Marks every descriptor above stderr close-on-exec, so nothing of the
+/// host leaks into the workload.
+fn close_inherited_descriptors() {
+    const CLOSE_RANGE_CLOEXEC: libc::c_uint = 1 << 2;
+    // SAFETY: a plain syscall on this process's own descriptor table.
+    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, CLOSE_RANGE_CLOEXEC) };
+}
+
+fn become_user(spec: &Spec) -> Result<()> {
+    let process = &spec.process;
+    let groups: Vec<libc::gid_t> = process.groups.clone();
+    // SAFETY: a valid pointer and length; refused (EPERM) where setgroups
+    // is denied, as under a single-uid mapping.
+    let rc = unsafe { libc::setgroups(groups.len(), groups.as_ptr()) };
+    if rc != 0 && !groups.is_empty() {
+        return Err(std::io::Error::last_os_error()).context("cannot set the supplementary groups");
+    }
+    // SAFETY: plain syscalls; glibc applies them to every thread.
+    if unsafe { libc::setresgid(process.gid, process.gid, process.gid) } != 0 {
+        return Err(std::io::Error::last_os_error()).with_context(|| {
+            format!(
+                "cannot become group {} (is it mapped? see /etc/subgid)",
+                process.gid
+            )
+        });
+    }
+    // SAFETY: as above.
+    if unsafe { libc::setresuid(process.uid, process.uid, process.uid) } != 0 {
+        return Err(std::io::Error::last_os_error()).with_context(|| {
+            format!(
+                "cannot become user {} (is it mapped? see /etc/subuid)",
+                process.uid
+            )
+        });
+    }
+    Ok(())
+}

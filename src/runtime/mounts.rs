@@ -1,0 +1,280 @@
+//! The container's mounts: `/proc`, `/sys` (read-only), a minimal `/dev`
+//! (device nodes bound from the host, a private devpts, `shm`, `mqueue`),
+//! the container's `/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf`,
+//! `pivot_root`, and Docker's masked and read-only kernel files.
+//!
+//! Every mount target inside the root filesystem is resolved with
+//! `openat2(RESOLVE_IN_ROOT)` and mounted through `/proc/self/fd/N`, so a
+//! symlink in the image (`/proc -> /etc`) can only ever point inside it.
+
+use super::{Network, Spec};
+use anyhow::{Context, Result};
+use rustix::fd::{AsFd, OwnedFd};
+use rustix::fs::{Mode, OFlags, ResolveFlags};
+use rustix::mount::{MountFlags, MountPropagationFlags, UnmountFlags};
+use std::path::Path;
+
+/// Host devices every container gets.
+const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+/// Kernel files hidden from containers (Docker's list).
+const MASKED: &[&str] = &[
+    "/proc/asound",
+    "/proc/acpi",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+];
+/// Kernel files containers may read but not write (Docker's list).
+const READ_ONLY: &[&str] = &[
+    "/proc/bus",
+    "/proc/fs",
+    "/proc/irq",
+    "/proc/sys",
+    "/proc/sysrq-trigger",
+];
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Dir,
+    File,
+}
+
+/// Mounts everything below the root filesystem, before `pivot_root`.
+pub fn prepare(spec: &Spec) -> Result<()> {
+    let root = rustix::fs::open(
+        &spec.rootfs,
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .with_context(|| format!("cannot open {}", spec.rootfs.display()))?;
+    let nosuid = MountFlags::NOSUID | MountFlags::NODEV | MountFlags::NOEXEC;
+    mount_fs(&root, "proc", Kind::Dir, "proc", nosuid, None)?;
+    if spec.network == Network::None {
+        mount_fs(
+            &root,
+            "sys",
+            Kind::Dir,
+            "sysfs",
+            nosuid | MountFlags::RDONLY,
+            None,
+        )?;
+    } else {
+        // Without a network namespace of its own, the kernel refuses a new
+        // sysfs: bind the host's, read-only.
+        let target = resolve(&root, "sys", Kind::Dir)?;
+        bind(Path::new("/sys"), &target, true)?;
+        remount_read_only(&fd_path(&resolve(&root, "sys", Kind::Dir)?))?;
+    }
+    mount_fs(
+        &root,
+        "dev",
+        Kind::Dir,
+        "tmpfs",
+        MountFlags::NOSUID | MountFlags::STRICTATIME,
+        Some("mode=755,size=65536k"),
+    )?;
+    // Resolved again: a descriptor from before the mount names the
+    // directory underneath it.
+    let dev = resolve(&root, "dev", Kind::Dir)?;
+    let dev_path = fd_path(&dev);
+    for name in DEVICES {
+        let node = dev_path.join(name);
+        std::fs::File::create(&node).with_context(|| format!("cannot create /dev/{name}"))?;
+        bind_path(&Path::new("/dev").join(name), &node)?;
+    }
+    std::fs::create_dir(dev_path.join("pts"))?;
+    let pts_options = if spec.tty_group_mapped {
+        "newinstance,ptmxmode=0666,mode=0620,gid=5"
+    } else {
+        "newinstance,ptmxmode=0666,mode=0620"
+    };
+    mount_path(
+        "devpts",
+        &dev_path.join("pts"),
+        "devpts",
+        MountFlags::NOSUID | MountFlags::NOEXEC,
+        Some(pts_options),
+    )?;
+    std::os::unix::fs::symlink("pts/ptmx", dev_path.join("ptmx"))?;
+    std::fs::create_dir(dev_path.join("shm"))?;
+    mount_path(
+        "shm",
+        &dev_path.join("shm"),
+        "tmpfs",
+        nosuid,
+        Some("mode=1777,size=65536k"),
+    )?;
+    std::fs::create_dir(dev_path.join("mqueue"))?;
+    mount_path("mqueue", &dev_path.join("mqueue"), "mqueue", nosuid, None)?;
+    for (link, target) in [
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ] {
+        std::os::unix::fs::symlink(target, dev_path.join(link))?;
+    }
+    for file in ["hostname", "hosts", "resolv.conf"] {
+        let target = resolve(&root, &format!("etc/{file}"), Kind::File)?;
+        bind(&spec.state_dir.join(file), &target, false)?;
+    }
+    Ok(())
+}
+
+/// Makes the root filesystem `/` and detaches the old root.
+pub fn pivot(rootfs: &Path) -> Result<()> {
+    rustix::mount::mount_change(
+        "/",
+        MountPropagationFlags::REC | MountPropagationFlags::PRIVATE,
+    )?;
+    std::env::set_current_dir(rootfs)?;
+    rustix::process::pivot_root(".", ".").context("pivot_root failed")?;
+    rustix::mount::unmount(".", UnmountFlags::DETACH).context("cannot detach the old root")?;
+    std::env::set_current_dir("/")?;
+    Ok(())
+}
+
+/// Hides and write-protects kernel files, after `pivot_root`.
+pub fn mask_kernel_files() -> Result<()> {
+    for path in MASKED {
+        let path = Path::new(path);
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                rustix::mount::mount("tmpfs", path, "tmpfs", MountFlags::RDONLY, None)
+                    .with_context(|| format!("cannot mask {}", path.display()))?;
+            }
+            Ok(_) => bind_path(Path::new("/dev/null"), path)?,
+            Err(_) => {}
+        }
+    }
+    for path in READ_ONLY {
+        let path = Path::new(path);
+        if path.exists() {
+            bind_path(path, path)?;
+            remount_read_only(path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Resolves `relative` inside `root`, creating missing directories (and
+/// the final file for `Kind::File`), and returns an `O_PATH` descriptor.
+fn resolve(root: &OwnedFd, relative: &str, kind: Kind) -> Result<OwnedFd> {
+    let how = ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS;
+    let components: Vec<&str> = relative.split('/').filter(|c| !c.is_empty()).collect();
+    let mut current = rustix::fs::openat2(
+        root,
+        ".",
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+        how,
+    )?;
+    for (i, name) in components.iter().enumerate() {
+        let last = i + 1 == components.len();
+        let open = |fd: &OwnedFd| {
+            rustix::fs::openat2(
+                fd,
+                *name,
+                OFlags::PATH | OFlags::CLOEXEC,
+                Mode::empty(),
+                how,
+            )
+        };
+        let next = match open(&current) {
+            Ok(fd) => fd,
+            Err(rustix::io::Errno::NOENT) => {
+                let dir = rustix::fs::openat(
+                    &current,
+                    ".",
+                    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )?;
+                match (last, kind) {
+                    (true, Kind::File) => drop(rustix::fs::openat(
+                        &dir,
+                        *name,
+                        OFlags::CREATE | OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                        Mode::from_raw_mode(0o644),
+                    )?),
+                    _ => rustix::fs::mkdirat(&dir, *name, Mode::from_raw_mode(0o755))?,
+                }
+                open(&current)?
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot resolve /{relative} in the image"));
+            }
+        };
+        current = next;
+    }
+    Ok(current)
+}
+
+fn fd_path(fd: &OwnedFd) -> std::path::PathBuf {
+    use std::os::fd::AsRawFd;
+    std::path::PathBuf::from(format!("/proc/self/fd/{}", fd.as_fd().as_raw_fd()))
+}
+
+fn mount_fs(
+    root: &OwnedFd,
+    relative: &str,
+    kind: Kind,
+    fs: &str,
+    flags: MountFlags,
+    data: Option<&str>,
+) -> Result<()> {
+    let target = resolve(root, relative, kind)?;
+    mount_path(fs, &fd_path(&target), fs, flags, data)
+}
+
+fn mount_path(
+    source: &str,
+    target: &Path,
+    fs: &str,
+    flags: MountFlags,
+    data: Option<&str>,
+) -> Result<()> {
+    let data = data.map(std::ffi::CString::new).transpose()?;
+    rustix::mount::mount(source, target, fs, flags, data.as_deref())
+        .with_context(|| format!("cannot mount {fs} in the container"))
+}
+
+fn bind(source: &Path, target: &OwnedFd, recursive: bool) -> Result<()> {
+    let flags = if recursive {
+        MountFlags::BIND | MountFlags::REC
+    } else {
+        MountFlags::BIND
+    };
+    rustix::mount::mount(source, fd_path(target), "", flags, None)
+        .with_context(|| format!("cannot bind {} into the container", source.display()))
+}
+
+fn bind_path(source: &Path, target: &Path) -> Result<()> {
+    rustix::mount::mount_bind(source, target)
+        .with_context(|| format!("cannot bind {} onto {}", source.display(), target.display()))
+}
+
+/// Remounts a bind mount read-only. Inside a user namespace the flags
+/// the mount already has (nosuid, nodev, noexec) are locked and must be
+/// repeated.
+fn remount_read_only(target: &Path) -> Result<()> {
+    use rustix::fs::StatVfsMountFlags as F;
+    let current = rustix::fs::statvfs(target)?.f_flag;
+    let mut flags = MountFlags::BIND | MountFlags::RDONLY;
+    for (has, keep) in [
+        (F::NOSUID, MountFlags::NOSUID),
+        (F::NODEV, MountFlags::NODEV),
+        (F::NOEXEC, MountFlags::NOEXEC),
+    ] {
+        if current.contains(has) {
+            flags |= keep;
+        }
+    }
+    rustix::mount::mount_remount(target, flags, "")
+        .with_context(|| format!("cannot make {} read-only", target.display()))
+}

@@ -1,0 +1,251 @@
+//! `rpod run` in the foreground: images pulled on demand, the image's
+//! config and its overrides, Docker's exit codes, and isolation (PID, UTS,
+//! network, mounts, masked kernel files, no leaked descriptors).
+
+mod common;
+
+use common::TestEnv;
+
+fn busybox(env: &TestEnv) -> String {
+    env.image("library/busybox:latest")
+}
+
+/// Runs `sh -c SCRIPT` in a throw-away busybox container; returns stdout.
+fn sh(env: &TestEnv, extra: &[&str], script: &str) -> String {
+    let image = busybox(env);
+    let mut args = vec!["run", "--rm"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[&image, "sh", "-c", script]);
+    env.ok(&args)
+}
+
+#[test]
+fn run_pulls_a_missing_image_and_prints_only_the_workload_on_stdout() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    let out = env.rpod(&["run", "--rm", &image, "echo", "hello"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("Unable to find image '{image}' locally\n")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Status: Downloaded newer image for"),
+        "{stderr}"
+    );
+    // The second run finds it.
+    let out = env.rpod(&["run", "--rm", &image, "echo", "again"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "again\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let err = env.fails(
+        &[
+            "run",
+            "--rm",
+            "--pull=never",
+            &env.image("library/multilayer:latest"),
+            "true",
+        ],
+        125,
+    );
+    assert!(err.contains("no such image"), "{err}");
+}
+
+#[test]
+fn exit_codes_follow_docker() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    env.ok(&["pull", "-q", &image]);
+    env.fails(&["run", "--rm", &image, "sh", "-c", "exit 42"], 42);
+    let err = env.fails(&["run", "--rm", &image, "nope"], 127);
+    assert_eq!(
+        err,
+        "Error: exec: \"nope\": executable file not found in $PATH\n"
+    );
+    let err = env.fails(&["run", "--rm", &image, "/etc/passwd"], 126);
+    assert!(err.contains("permission denied"), "{err}");
+    let err = env.fails(&["run", "--rm", "--bogus", &image], 125);
+    assert!(err.contains("unexpected argument"), "{err}");
+}
+
+#[test]
+fn image_config_and_overrides() {
+    let env = TestEnv::new();
+    env.ok(&["pull", "-q", &busybox(&env)]);
+    let out = sh(&env, &[], "echo $PATH; id -u; pwd; echo $HOME");
+    assert_eq!(
+        out,
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n0\n/\n/root\n"
+    );
+    let out = sh(
+        &env,
+        &[
+            "-u",
+            "app",
+            "-w",
+            "/srv/work",
+            "-e",
+            "A=1",
+            "-e",
+            "B=two words",
+        ],
+        "id; pwd; echo $A $B $HOME",
+    );
+    assert_eq!(
+        out,
+        "uid=1000(app) gid=1000(app) groups=1000(app)\n/srv/work\n1 two words /home/app\n"
+    );
+    let out = sh(&env, &["-u", "4242:4343"], "id -u; id -g");
+    assert_eq!(out, "4242\n4343\n");
+    let mut with_host = TestEnv::new();
+    with_host.env("FROM_HOST", "yes");
+    with_host.ok(&["pull", "-q", &busybox(&with_host)]);
+    assert_eq!(
+        sh(
+            &with_host,
+            &["-e", "FROM_HOST", "-e", "NOT_SET"],
+            "echo $FROM_HOST; env | grep -c NOT_SET || true"
+        ),
+        "yes\n0\n"
+    );
+    let image = busybox(&env);
+    assert_eq!(
+        env.ok(&[
+            "run",
+            "--rm",
+            "--entrypoint",
+            "echo",
+            &image,
+            "via",
+            "entrypoint"
+        ]),
+        "via entrypoint\n"
+    );
+    let err = env.fails(&["run", "--rm", "-u", "nobody-here", &image, "true"], 125);
+    assert!(err.contains("unable to find user nobody-here"), "{err}");
+}
+
+#[test]
+fn the_container_is_isolated() {
+    let env = TestEnv::new();
+    env.ok(&["pull", "-q", &busybox(&env)]);
+    assert_eq!(sh(&env, &[], "echo $$"), "1\n");
+    let processes = sh(&env, &[], "ls /proc | grep -c '^[0-9]'");
+    assert!(
+        processes.trim().parse::<u32>().unwrap() <= 3,
+        "host processes visible: {processes}"
+    );
+    assert_eq!(
+        sh(&env, &["--hostname", "box"], "hostname; cat /etc/hostname"),
+        "box\nbox\n"
+    );
+    let default_host = sh(&env, &[], "hostname");
+    assert_eq!(default_host.trim().len(), 12);
+    let uid_map = sh(&env, &[], "cat /proc/self/uid_map");
+    assert_eq!(uid_map.lines().count(), 2, "{uid_map}");
+    // Network none: only the loopback device.
+    assert_eq!(
+        sh(
+            &env,
+            &[],
+            "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
+        ),
+        "lo\n"
+    );
+    let host_net = sh(
+        &env,
+        &["--network", "host"],
+        "tail -n +3 /proc/net/dev | wc -l",
+    );
+    assert!(host_net.trim().parse::<u32>().unwrap() >= 2, "{host_net}");
+    // Kernel files: masked and read-only.
+    assert_eq!(sh(&env, &[], "wc -c < /proc/keys"), "0\n");
+    let out = sh(
+        &env,
+        &[],
+        "echo x > /proc/sys/kernel/hostname 2>&1 || echo refused",
+    );
+    assert!(out.ends_with("refused\n"), "{out}");
+    assert_eq!(
+        sh(&env, &[], "touch /sys/x 2>/dev/null || echo refused"),
+        "refused\n"
+    );
+    // Only stdio and the listing's own descriptor: nothing of the host.
+    assert_eq!(sh(&env, &[], "ls /proc/self/fd | tr '\\n' ' '"), "0 1 2 3 ");
+    let devices = sh(&env, &[], "ls /dev | tr '\\n' ' '");
+    assert_eq!(
+        devices,
+        "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero "
+    );
+    // No host mount point is visible: only the container's own.
+    let mounts = sh(&env, &[], "cut -d' ' -f5 /proc/self/mountinfo");
+    for point in mounts.lines() {
+        let own = ["/", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf"].contains(&point)
+            || ["/dev", "/proc", "/sys"]
+                .iter()
+                .any(|top| point == *top || point.starts_with(&format!("{top}/")));
+        assert!(own, "host mount point {point} visible in:\n{mounts}");
+    }
+    assert!(mounts.lines().any(|p| p == "/proc/keys"), "{mounts}");
+}
+
+#[test]
+fn each_container_writes_its_own_layer() {
+    let env = TestEnv::new();
+    env.ok(&["pull", "-q", &busybox(&env)]);
+    assert_eq!(
+        sh(
+            &env,
+            &[],
+            "echo changed > /etc/motd; rm /bin/ls; cat /etc/motd"
+        ),
+        "changed\n"
+    );
+    assert_eq!(
+        sh(
+            &env,
+            &[],
+            "cat /etc/motd 2>/dev/null; ls / >/dev/null && echo ls-still-here"
+        ),
+        "ls-still-here\n"
+    );
+}
+
+#[test]
+fn records_names_and_rm() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    env.ok(&["pull", "-q", &image]);
+    env.fails(&["run", "--name", "web", &image, "sh", "-c", "exit 3"], 3);
+    let records: Vec<serde_json::Value> = std::fs::read_dir(env.store().join("containers"))
+        .unwrap()
+        .map(|e| {
+            serde_json::from_slice(
+                &std::fs::read(e.unwrap().path().join("container.json")).unwrap(),
+            )
+            .unwrap()
+        })
+        .collect();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["name"], "web");
+    assert_eq!(records[0]["state"]["status"], "exited");
+    assert_eq!(records[0]["state"]["exit_code"], 3);
+    let err = env.fails(&["run", "--name", "web", &image, "true"], 125);
+    assert!(err.contains("\"/web\" is already in use"), "{err}");
+    let err = env.fails(&["rmi", &image], 125);
+    assert!(err.contains("in use by container web"), "{err}");
+    let err = env.fails(&["run", "--name", "we/b", &image, "true"], 125);
+    assert!(err.contains("invalid container name"), "{err}");
+    env.ok(&["run", "--rm", &image, "true"]);
+    assert_eq!(
+        std::fs::read_dir(env.store().join("containers"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
