@@ -165,54 +165,51 @@ pub fn mask_kernel_files() -> Result<()> {
 
 /// Resolves `relative` inside `root`, creating missing directories (and
 /// the final file for `Kind::File`), and returns an `O_PATH` descriptor.
+/// Every prefix is resolved from `root` itself, so absolute symlinks in
+/// the image mean the container's root.
 fn resolve(root: &OwnedFd, relative: &str, kind: Kind) -> Result<OwnedFd> {
     let how = ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS;
+    let open = |path: &str, flags: OFlags| {
+        rustix::fs::openat2(root, path, flags | OFlags::CLOEXEC, Mode::empty(), how)
+    };
     let components: Vec<&str> = relative.split('/').filter(|c| !c.is_empty()).collect();
-    let mut current = rustix::fs::openat2(
-        root,
-        ".",
-        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-        how,
-    )?;
-    for (i, name) in components.iter().enumerate() {
-        let last = i + 1 == components.len();
-        let open = |fd: &OwnedFd| {
-            rustix::fs::openat2(
-                fd,
-                *name,
-                OFlags::PATH | OFlags::CLOEXEC,
-                Mode::empty(),
-                how,
-            )
-        };
-        let next = match open(&current) {
-            Ok(fd) => fd,
+    let mut resolved = open(".", OFlags::PATH | OFlags::DIRECTORY)?;
+    for i in 0..components.len() {
+        let prefix = components[..=i].join("/");
+        match open(&prefix, OFlags::PATH) {
+            Ok(fd) => resolved = fd,
             Err(rustix::io::Errno::NOENT) => {
-                let dir = rustix::fs::openat(
-                    &current,
-                    ".",
-                    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                    Mode::empty(),
-                )?;
-                match (last, kind) {
-                    (true, Kind::File) => drop(rustix::fs::openat(
-                        &dir,
-                        *name,
+                let parent_path = if i == 0 {
+                    ".".to_string()
+                } else {
+                    components[..i].join("/")
+                };
+                let parent = open(&parent_path, OFlags::RDONLY | OFlags::DIRECTORY)?;
+                let name = components[i];
+                if rustix::fs::statat(&parent, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).is_ok()
+                {
+                    anyhow::bail!(
+                        "/{prefix} in the image is a symlink to a missing target; rpod does not mount through it"
+                    );
+                }
+                if i + 1 == components.len() && matches!(kind, Kind::File) {
+                    drop(rustix::fs::openat(
+                        &parent,
+                        name,
                         OFlags::CREATE | OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                         Mode::from_raw_mode(0o644),
-                    )?),
-                    _ => rustix::fs::mkdirat(&dir, *name, Mode::from_raw_mode(0o755))?,
+                    )?);
+                } else {
+                    rustix::fs::mkdirat(&parent, name, Mode::from_raw_mode(0o755))?;
                 }
-                open(&current)?
+                resolved = open(&prefix, OFlags::PATH)?;
             }
             Err(e) => {
-                return Err(e).with_context(|| format!("cannot resolve /{relative} in the image"));
+                return Err(e).with_context(|| format!("cannot resolve /{prefix} in the image"));
             }
-        };
-        current = next;
+        }
     }
-    Ok(current)
+    Ok(resolved)
 }
 
 fn fd_path(fd: &OwnedFd) -> std::path::PathBuf {
