@@ -170,7 +170,7 @@ pub fn history(ctx: &Context, args: HistoryArgs) -> Result<()> {
                 _ => "<missing>".to_string(),
             };
             let created: Option<jiff::Timestamp> = entry.created.as_deref().and_then(|c| c.parse().ok());
-            let created_by = if args.no_trunc { entry.created_by.clone() } else { ellipsis(&entry.created_by, 45) };
+            let created_by = if args.no_trunc { entry.created_by.clone() } else { format::ellipsis(&entry.created_by, 45) };
             json!({
                 "ID": id,
                 "CreatedSince": match (created, args.human) {
@@ -250,14 +250,4 @@ fn history_entries(
             .collect(),
     };
     Ok(entries)
-}
-
-/// Docker's truncation: at most `max` characters, the last one `…`.
-fn ellipsis(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
 }

@@ -2,6 +2,7 @@
 //! and the policy that turns every failure into one line on stderr and
 //! Docker's exit codes (125 for rpod's own failures).
 
+mod containers;
 mod context;
 mod images;
 mod import;
@@ -46,6 +47,13 @@ pub struct Cli {
 pub enum Command {
     /// Run a command in a new container
     Run(run::RunArgs),
+    /// List containers
+    Ps(containers::PsArgs),
+    /// Remove one or more containers
+    Rm(containers::RmArgs),
+    /// Manage containers
+    #[command(subcommand)]
+    Container(ContainerCommand),
     /// Download an image from a registry
     Pull(pull::PullArgs),
     /// List images
@@ -74,6 +82,18 @@ pub enum Command {
     Version(info::VersionArgs),
     /// Run a command inside rpod's user namespace
     Unshare(unshare::UnshareArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContainerCommand {
+    /// Run a command in a new container
+    Run(Box<run::RunArgs>),
+    /// List containers
+    #[command(visible_aliases = ["ps", "list"])]
+    Ls(containers::PsArgs),
+    /// Remove one or more containers
+    #[command(visible_alias = "remove")]
+    Rm(containers::RmArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +140,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Context::new(cli.root, cli.runroot);
     match cli.command {
         Command::Run(args) => run::run(&ctx, args),
+        Command::Container(ContainerCommand::Run(args)) => run::run(&ctx, *args),
+        Command::Ps(args) | Command::Container(ContainerCommand::Ls(args)) => {
+            containers::ps(&ctx, args)
+        }
+        Command::Rm(args) | Command::Container(ContainerCommand::Rm(args)) => {
+            containers::rm(&ctx, args)
+        }
         Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
         Command::Images(args) | Command::Image(ImageCommand::Ls(args)) => images::list(&ctx, args),
         Command::Tag(args) | Command::Image(ImageCommand::Tag(args)) => images::tag(&ctx, args),

@@ -248,6 +248,8 @@ fn start(
         };
         let mut running = record.clone();
         running.state.status = "running".into();
+        let me = std::process::id() as i32;
+        running.state.monitor = containers::process_start_time(me).map(|start| (me, start));
         running.state.started_at = Some(jiff::Timestamp::now().to_string());
         store.write_container(&running)?;
         let code = runtime::run(&spec);

@@ -29,9 +29,11 @@ mod output;
 mod render;
 mod tabwriter;
 mod template;
+mod text;
 mod units;
 
 pub use output::OutputFormat;
 pub use render::{header_for, render_inspect, render_rows, render_rows_with_headers};
 pub use template::Template;
+pub use text::ellipsis;
 pub use units::{created_since, human_duration, human_size, human_size_with_precision};

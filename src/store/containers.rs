@@ -36,6 +36,30 @@ pub struct ContainerState {
     pub exit_code: Option<i32>,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
+    /// The process that waits for the container (host PID) and its start
+    /// time in clock ticks since boot, which tells it from a reused PID.
+    #[serde(default)]
+    pub monitor: Option<(i32, u64)>,
+}
+
+impl ContainerState {
+    /// `running` only while the recorded monitor is still the same
+    /// process; a container whose monitor was killed has exited.
+    pub fn effective_status(&self) -> &str {
+        match (self.status.as_str(), self.monitor) {
+            ("running", Some((pid, start))) if process_start_time(pid) == Some(start) => "running",
+            ("running", _) => "exited",
+            (status, _) => status,
+        }
+    }
+}
+
+/// A process's start time (field 22 of `/proc/PID/stat`).
+pub fn process_start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: fields follow the last ')'.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split(' ').nth(19)?.parse().ok()
 }
 
 impl Store {
@@ -215,6 +239,20 @@ mod tests {
         store.remove_container("c1").unwrap();
         assert!(store.containers_using("sha256:a").unwrap().is_empty());
         assert!(!store.container_dir("c1").exists());
+    }
+
+    #[test]
+    fn liveness_uses_the_start_time() {
+        let me = std::process::id() as i32;
+        let start = process_start_time(me).unwrap();
+        let state = |monitor| ContainerState {
+            status: "running".into(),
+            monitor,
+            ..ContainerState::default()
+        };
+        assert_eq!(state(Some((me, start))).effective_status(), "running");
+        assert_eq!(state(Some((me, start + 1))).effective_status(), "exited");
+        assert_eq!(state(None).effective_status(), "exited");
     }
 
     #[test]
