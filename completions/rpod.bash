@@ -233,7 +233,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__run)
-            opts="-e -w -u -h -i -V --rm --name --env --entrypoint --workdir --user --hostname --interactive --network --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
+            opts="-e -w -u -h -i -V --rm --name --env --entrypoint --workdir --user --hostname --interactive --cap-add --cap-drop --privileged --security-opt --network --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +276,18 @@ _rpod() {
                     return 0
                     ;;
                 -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cap-add)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cap-drop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --security-opt)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -967,7 +979,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__run)
-            opts="-e -w -u -h -i -V --rm --name --env --entrypoint --workdir --user --hostname --interactive --network --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
+            opts="-e -w -u -h -i -V --rm --name --env --entrypoint --workdir --user --hostname --interactive --cap-add --cap-drop --privileged --security-opt --network --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,6 +1022,18 @@ _rpod() {
                     return 0
                     ;;
                 -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cap-add)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cap-drop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --security-opt)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,6 +52,9 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l entrypoint -d 'Overwri
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s u -l user -d 'User to run as (name|uid[:group|gid])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s h -l hostname -d 'Container host name' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l network -d 'Network mode: none (the default for now) or host' -r -f -a "none\t''
 host\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l pull -d 'Pull the image before running: missing, always or never' -r -f -a "missing\t''
@@ -65,6 +68,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l root -d 'Store root (i
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l privileged -d 'Give the container every capability and unmasked kernel files'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
@@ -99,6 +103,9 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s u -l user -d 'User to run as (name|uid[:group|gid])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Container host name' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l network -d 'Network mode: none (the default for now) or host' -r -f -a "none\t''
 host\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l pull -d 'Pull the image before running: missing, always or never' -r -f -a "missing\t''
@@ -112,6 +119,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'Give the container every capability and unmasked kernel files'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N most recently created containers (all states)' -r

@@ -335,3 +335,72 @@ fn image_symlinks_cannot_redirect_the_container_mounts() {
     assert_eq!(common::tree_fingerprint(&outside), before);
     assert_eq!(std::fs::read("/etc/passwd").unwrap(), passwd_before);
 }
+
+#[test]
+fn capabilities_follow_dockers_default_and_flags() {
+    let env = TestEnv::new();
+    env.ok(&["pull", "-q", &busybox(&env)]);
+    let caps = |extra: &[&str]| {
+        sh(
+            &env,
+            extra,
+            "grep -E '^Cap(Eff|Bnd)' /proc/self/status | cut -f2 | tr '\\n' ' '",
+        )
+    };
+    assert_eq!(caps(&[]), "00000000a80425fb 00000000a80425fb ");
+    assert_eq!(
+        caps(&["--cap-drop", "ALL", "--cap-add", "NET_ADMIN"]),
+        "0000000000001000 0000000000001000 "
+    );
+    assert_eq!(
+        caps(&["--cap-drop", "chown"]),
+        "00000000a80425fa 00000000a80425fa "
+    );
+    assert_eq!(caps(&["-u", "app"]), "0000000000000000 00000000a80425fb ");
+    // Without CAP_SYS_ADMIN the masks cannot be undone.
+    let out = sh(
+        &env,
+        &[],
+        "umount /proc/keys 2>&1; mount -t tmpfs x /mnt 2>&1; echo done",
+    );
+    assert!(
+        out.contains("Operation not permitted") && out.ends_with("done\n"),
+        "{out}"
+    );
+    assert_eq!(
+        sh(
+            &env,
+            &["--security-opt", "no-new-privileges"],
+            "grep NoNewPrivs /proc/self/status"
+        ),
+        "NoNewPrivs:\t1\n"
+    );
+    assert_eq!(
+        sh(&env, &[], "grep NoNewPrivs /proc/self/status"),
+        "NoNewPrivs:\t0\n"
+    );
+    let privileged = sh(
+        &env,
+        &["--privileged"],
+        "grep CapEff /proc/self/status; wc -c < /proc/keys",
+    );
+    assert!(
+        !privileged.contains("a80425fb") && !privileged.ends_with("\n0\n"),
+        "{privileged}"
+    );
+    let image = busybox(&env);
+    let err = env.fails(&["run", "--rm", "--cap-add", "FLY", &image, "true"], 125);
+    assert_eq!(err, "Error: unknown capability \"FLY\"\n");
+    let err = env.fails(
+        &[
+            "run",
+            "--rm",
+            "--security-opt",
+            "apparmor=x",
+            &image,
+            "true",
+        ],
+        125,
+    );
+    assert!(err.contains("is not supported"), "{err}");
+}

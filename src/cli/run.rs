@@ -8,7 +8,7 @@ use super::pull::{ConnectArgs, PullRequest};
 use super::{Context, Exit};
 use crate::registry::{Platform, search};
 use crate::rootfs;
-use crate::runtime::{self, Network, Process, Spec};
+use crate::runtime::{self, Network, Process, Security, Spec};
 use crate::store::Store;
 use crate::store::containers::{self, ContainerRecord, ContainerState};
 use crate::store::images::{self, ImageRecord};
@@ -42,6 +42,18 @@ pub struct RunArgs {
     /// Keep stdin open (it is passed to the container)
     #[arg(short, long)]
     pub interactive: bool,
+    /// Add Linux capabilities (or ALL)
+    #[arg(long = "cap-add", value_name = "CAP")]
+    pub cap_add: Vec<String>,
+    /// Drop Linux capabilities (or ALL)
+    #[arg(long = "cap-drop", value_name = "CAP")]
+    pub cap_drop: Vec<String>,
+    /// Give the container every capability and unmasked kernel files
+    #[arg(long)]
+    pub privileged: bool,
+    /// Security options: no-new-privileges, seccomp=unconfined
+    #[arg(long = "security-opt", value_name = "OPTION")]
+    pub security_opt: Vec<String>,
     /// Network mode: none (the default for now) or host
     #[arg(long, default_value = "none", value_parser = ["none", "host"])]
     pub network: String,
@@ -72,6 +84,15 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
     } else {
         Network::None
     };
+    let security = Security {
+        capabilities: runtime::capabilities::from_flags(
+            &args.cap_add,
+            &args.cap_drop,
+            args.privileged,
+        )?,
+        privileged: args.privileged,
+        no_new_privileges: no_new_privileges(&args.security_opt)?,
+    };
     let platform = Platform::choose(args.platform.as_deref(), None, None, None)?;
     let request = PullRequest::new(ctx, &args.image, args.connect.options(None), platform)?;
     let store = ctx.store()?;
@@ -101,7 +122,15 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
         }
         let dir = store.create_container(&record)?;
         let code = start(
-            &store, &image, &config, &args, network, &record, &dir, mapping, &host_env,
+            &store,
+            &image,
+            &config,
+            &args,
+            (network, &security),
+            &record,
+            &dir,
+            mapping,
+            &host_env,
         );
         finish(&store, record, code, args.rm)
     })
@@ -186,7 +215,7 @@ fn start(
     image: &ImageRecord,
     config: &serde_json::Value,
     args: &RunArgs,
-    network: Network,
+    (network, security): (Network, &Security),
     record: &ContainerRecord,
     dir: &Path,
     mapping: &crate::userns::IdMapping,
@@ -245,6 +274,7 @@ fn start(
                 gid: user.gid,
                 groups: user.groups,
             },
+            security: security.clone(),
         };
         let mut running = record.clone();
         running.state.status = "running".into();
@@ -340,4 +370,22 @@ fn write_etc_files(dir: &Path, hostname: &str, network: Network) -> Result<()> {
     };
     std::fs::write(dir.join("resolv.conf"), resolv)?;
     Ok(())
+}
+
+/// `--security-opt`: `no-new-privileges[:true|=true]` is honoured, and
+/// `seccomp=unconfined` (no filter is applied yet); anything else is
+/// refused rather than silently ignored.
+fn no_new_privileges(options: &[String]) -> Result<bool> {
+    let mut enabled = false;
+    for option in options {
+        match option.as_str() {
+            "no-new-privileges" | "no-new-privileges:true" | "no-new-privileges=true" => {
+                enabled = true
+            }
+            "no-new-privileges:false" | "no-new-privileges=false" => enabled = false,
+            "seccomp=unconfined" | "seccomp:unconfined" => {}
+            other => bail!("--security-opt {other:?} is not supported"),
+        }
+    }
+    Ok(enabled)
 }

@@ -1,9 +1,9 @@
 //! The container's init, PID 1 of its PID namespace: its own mount
 //! namespace, the container's mounts, `pivot_root`, masked `/proc` paths,
-//! hostname, working directory, no inherited descriptors, the container's
-//! user, then the workload.
+//! hostname, working directory, no inherited descriptors, the capability
+//! bounding set, the container's user and capabilities, then the workload.
 
-use super::{Spec, exec, mounts};
+use super::{Spec, capabilities, exec, mounts};
 use anyhow::{Context, Result};
 use rustix::process::Signal;
 
@@ -32,11 +32,21 @@ fn prepare(spec: &Spec) -> Result<()> {
         .context("cannot create a mount namespace")?;
     mounts::prepare(spec)?;
     mounts::pivot(&spec.rootfs)?;
-    mounts::mask_kernel_files()?;
+    if !spec.security.privileged {
+        mounts::mask_kernel_files()?;
+    }
     rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
     enter_workdir(&spec.process.cwd)?;
     close_inherited_descriptors();
-    become_user(spec)
+    capabilities::limit_bounding_set(spec.security.capabilities)?;
+    become_user(spec)?;
+    if spec.process.uid == 0 {
+        capabilities::apply(spec.security.capabilities)?;
+    }
+    if spec.security.no_new_privileges {
+        rustix::thread::set_no_new_privs(true).context("cannot set no_new_privs")?;
+    }
+    Ok(())
 }
 
 /// Creates the working directory if the image lacks it (inside the

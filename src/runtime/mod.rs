@@ -6,6 +6,7 @@
 //! container's mounts, pivots into the root filesystem, becomes the
 //! container's user and execs the workload.
 
+pub mod capabilities;
 mod exec;
 mod init;
 mod mounts;
@@ -48,6 +49,17 @@ pub struct Spec {
     /// Whether a gid 5 (`tty`) is mapped, for devpts.
     pub tty_group_mapped: bool,
     pub process: Process,
+    pub security: Security,
+}
+
+/// What the workload may do.
+#[derive(Debug, Clone)]
+pub struct Security {
+    pub capabilities: rustix::thread::CapabilitySet,
+    /// `--privileged`: every capability and no masked kernel files.
+    pub privileged: bool,
+    /// `--security-opt no-new-privileges`.
+    pub no_new_privileges: bool,
 }
 
 /// Runs the container and returns its exit code (128+N when signal N
