@@ -8,6 +8,7 @@ pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod format;
+pub mod process;
 pub mod reference;
 pub mod registry;
 pub mod rootfs;

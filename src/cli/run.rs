@@ -227,14 +227,7 @@ fn start(
             .clone()
             .unwrap_or_else(|| record.id[..12].to_string());
         write_etc_files(dir, &hostname, network)?;
-        // SAFETY: only the mount namespace is unshared.
-        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }
-            .context("cannot create a mount namespace")?;
-        rustix::mount::mount_change(
-            "/",
-            rustix::mount::MountPropagationFlags::REC
-                | rustix::mount::MountPropagationFlags::PRIVATE,
-        )?;
+        crate::process::private_mount_namespace()?;
         let layers_dir = store.root().join("layers");
         let lowers = image
             .layers

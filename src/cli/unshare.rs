@@ -4,7 +4,7 @@
 //! at the store there, so a nested rpod uses the same one.
 
 use super::{Context, Exit};
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use std::os::unix::process::CommandExt;
 
 #[derive(Debug, clap::Args)]
@@ -21,15 +21,7 @@ pub fn run(ctx: &Context, args: UnshareArgs) -> Result<()> {
         argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".to_string()));
     }
     ctx.in_userns(|_| {
-        // SAFETY: only the mount namespace is unshared.
-        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }
-            .context("cannot create a mount namespace")?;
-        rustix::mount::mount_change(
-            "/",
-            rustix::mount::MountPropagationFlags::REC
-                | rustix::mount::MountPropagationFlags::PRIVATE,
-        )
-        .context("cannot make mounts private")?;
+        crate::process::private_mount_namespace()?;
         let error = std::process::Command::new(&argv[0])
             .args(&argv[1..])
             .env("RPOD_ROOT", &root)

@@ -4,9 +4,7 @@
 //! will hold layers is the one tested) and removes it again.
 
 use anyhow::{Context, Result};
-use rustix::mount::{
-    MountFlags, MountPropagationFlags, UnmountFlags, mount, mount_change, unmount,
-};
+use rustix::mount::{MountFlags, UnmountFlags, mount, unmount};
 use std::fmt;
 use std::path::Path;
 
@@ -31,14 +29,7 @@ impl fmt::Display for Driver {
 /// Runs inside the user namespace (as its root). Returns Ok when an
 /// overlay with `userxattr` mounts over directories in `scratch_parent`.
 pub fn overlay_works(scratch_parent: &Path) -> Result<()> {
-    // SAFETY: only the mount namespace is unshared.
-    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }
-        .context("cannot create a mount namespace")?;
-    mount_change(
-        "/",
-        MountPropagationFlags::REC | MountPropagationFlags::PRIVATE,
-    )
-    .context("cannot make mounts private")?;
+    crate::process::private_mount_namespace()?;
     let scratch = tempfile::Builder::new()
         .prefix("overlay-probe-")
         .tempdir_in(scratch_parent)

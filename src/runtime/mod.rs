@@ -87,23 +87,7 @@ pub fn run(spec: &Spec) -> Result<i32> {
         // SAFETY: leaving the forked child without unwinding the parent's state.
         unsafe { libc::_exit(code) };
     }
-    wait_for(pid)
-}
-
-fn wait_for(pid: i32) -> Result<i32> {
-    let pid = rustix::process::Pid::from_raw(pid).context("fork returned an invalid pid")?;
-    loop {
-        match rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()) {
-            Ok(Some((_, status))) => {
-                if let Some(code) = status.exit_status() {
-                    return Ok(code);
-                }
-                if let Some(signal) = status.terminating_signal() {
-                    return Ok(128 + signal);
-                }
-            }
-            Ok(None) | Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(e).context("cannot wait for the container"),
-        }
-    }
+    crate::process::wait_exit_code(
+        rustix::process::Pid::from_raw(pid).context("fork returned an invalid pid")?,
+    )
 }

@@ -70,7 +70,7 @@ pub fn run_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<
         }
     }
     drop(go_write);
-    wait_exit_code(child)
+    crate::process::wait_exit_code(child)
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd)> {
@@ -147,23 +147,4 @@ fn write_maps(child: Pid, mapping: &IdMapping) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The child's exit code, or 128+N when signal N killed it.
-fn wait_exit_code(child: Pid) -> Result<i32> {
-    loop {
-        match rustix::process::waitpid(Some(child), WaitOptions::empty()) {
-            Ok(Some((_, status))) => {
-                if let Some(code) = status.exit_status() {
-                    return Ok(code);
-                }
-                if let Some(signal) = status.terminating_signal() {
-                    return Ok(128 + signal);
-                }
-            }
-            Ok(None) => {}
-            Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(e).context("cannot wait for the user-namespace child"),
-        }
-    }
 }
