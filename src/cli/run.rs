@@ -102,7 +102,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
         let image = find_or_pull(&store, &request, &args, &local, mapping)?;
         let config = image_config(&store, &image)?;
         let id = containers::new_container_id()?;
-        let record = ContainerRecord {
+        let mut record = ContainerRecord {
             id: id.clone(),
             name: args
                 .name
@@ -127,7 +127,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
             &config,
             &args,
             (network, &security),
-            &record,
+            &mut record,
             &dir,
             mapping,
             &host_env,
@@ -216,7 +216,7 @@ fn start(
     config: &serde_json::Value,
     args: &RunArgs,
     (network, security): (Network, &Security),
-    record: &ContainerRecord,
+    record: &mut ContainerRecord,
     dir: &Path,
     mapping: &crate::userns::IdMapping,
     host_env: &[(String, String)],
@@ -269,12 +269,11 @@ fn start(
             },
             security: security.clone(),
         };
-        let mut running = record.clone();
-        running.state.status = "running".into();
+        record.state.status = "running".into();
         let me = std::process::id() as i32;
-        running.state.monitor = containers::process_start_time(me).map(|start| (me, start));
-        running.state.started_at = Some(jiff::Timestamp::now().to_string());
-        store.write_container(&running)?;
+        record.state.monitor = containers::process_start_time(me).map(|start| (me, start));
+        record.state.started_at = Some(jiff::Timestamp::now().to_string());
+        store.write_container(record)?;
         let code = runtime::run(&spec);
         // The mount namespace is this process's own: nothing else sees it.
         let _ = rustix::mount::unmount(&spec.rootfs, rustix::mount::UnmountFlags::DETACH);
@@ -293,6 +292,7 @@ fn finish(store: &Store, mut record: ContainerRecord, code: i32, remove: bool) -
         store.remove_container(&record.id)?;
     } else {
         record.state.status = "exited".into();
+        record.state.monitor = None;
         record.state.exit_code = Some(code);
         record.state.finished_at = Some(jiff::Timestamp::now().to_string());
         store.write_container(&record)?;
