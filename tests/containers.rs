@@ -3,17 +3,9 @@
 
 mod common;
 
-use common::TestEnv;
+use common::{TestEnv, cells};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
-
-fn cells(line: &str) -> Vec<String> {
-    line.split("   ")
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .collect()
-}
 
 /// Starts `rpod run --name NAME busybox sleep 60` and waits until `ps`
 /// lists it as running.

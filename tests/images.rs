@@ -3,16 +3,7 @@
 
 mod common;
 
-use common::{TestEnv, registry};
-
-/// Splits a table line into cells (Docker separates columns by 3+ spaces).
-fn cells(line: &str) -> Vec<String> {
-    line.split("   ")
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .collect()
-}
+use common::{TestEnv, cells, registry};
 
 fn count(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |d| d.count())

@@ -308,3 +308,12 @@ pub fn tree_fingerprint(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Splits a table line into cells (Docker separates columns by 3+ spaces).
+pub fn cells(line: &str) -> Vec<String> {
+    line.split("   ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
