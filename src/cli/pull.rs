@@ -112,6 +112,11 @@ impl PullRequest {
         })
     }
 
+    /// The names under which the store may already hold the image.
+    pub fn local_names(&self) -> Vec<String> {
+        search::local_names(&self.registries, &self.input)
+    }
+
     /// Pulls, inside the user namespace, showing Docker's lines on
     /// `display` (all but the final name, which only `rpod pull` prints).
     pub fn pull(&self, mapping: &IdMapping, display: &PullDisplay) -> Result<Pulled> {

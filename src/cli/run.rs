@@ -6,7 +6,7 @@
 use super::progress::PullDisplay;
 use super::pull::{ConnectArgs, PullRequest};
 use super::{Context, Exit};
-use crate::registry::{Platform, search};
+use crate::registry::Platform;
 use crate::rootfs;
 use crate::runtime::{self, Network, Process, Security, Spec};
 use crate::store::Store;
@@ -96,7 +96,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<()> {
     let platform = Platform::choose(args.platform.as_deref(), None, None, None)?;
     let request = PullRequest::new(ctx, &args.image, args.connect.options(None), platform)?;
     let store = ctx.store()?;
-    let local = search::local_names(&ctx.registries()?, &args.image);
+    let local = request.local_names();
     let host_env: Vec<(String, String)> = std::env::vars().collect();
     ctx.in_userns(|mapping| {
         let image = find_or_pull(&store, &request, &args, &local, mapping)?;

@@ -68,7 +68,10 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         // Without a network namespace of its own, the kernel refuses a new
         // sysfs: bind the host's, read-only.
         let target = resolve(&root, "sys", Kind::Dir)?;
-        bind(Path::new("/sys"), &target, true)?;
+        rustix::mount::mount_bind_recursive("/sys", fd_path(&target))
+            .context("cannot bind the host's /sys into the container")?;
+        // Resolved again: a descriptor from before the mount names the
+        // directory underneath it.
         remount_read_only(&fd_path(&resolve(&root, "sys", Kind::Dir)?))?;
     }
     mount_fs(
@@ -86,7 +89,7 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     for name in DEVICES {
         let node = dev_path.join(name);
         std::fs::File::create(&node).with_context(|| format!("cannot create /dev/{name}"))?;
-        bind_path(&Path::new("/dev").join(name), &node)?;
+        bind(&Path::new("/dev").join(name), &node)?;
     }
     std::fs::create_dir(dev_path.join("pts"))?;
     let pts_options = if spec.tty_group_mapped {
@@ -122,7 +125,7 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     }
     for file in ["hostname", "hosts", "resolv.conf"] {
         let target = resolve(&root, &format!("etc/{file}"), Kind::File)?;
-        bind(&spec.state_dir.join(file), &target, false)?;
+        bind(&spec.state_dir.join(file), &fd_path(&target))?;
     }
     Ok(())
 }
@@ -149,14 +152,14 @@ pub fn mask_kernel_files() -> Result<()> {
                 rustix::mount::mount("tmpfs", path, "tmpfs", MountFlags::RDONLY, None)
                     .with_context(|| format!("cannot mask {}", path.display()))?;
             }
-            Ok(_) => bind_path(Path::new("/dev/null"), path)?,
+            Ok(_) => bind(Path::new("/dev/null"), path)?,
             Err(_) => {}
         }
     }
     for path in READ_ONLY {
         let path = Path::new(path);
         if path.exists() {
-            bind_path(path, path)?;
+            bind(path, path)?;
             remount_read_only(path)?;
         }
     }
@@ -241,17 +244,7 @@ fn mount_path(
         .with_context(|| format!("cannot mount {fs} in the container"))
 }
 
-fn bind(source: &Path, target: &OwnedFd, recursive: bool) -> Result<()> {
-    let flags = if recursive {
-        MountFlags::BIND | MountFlags::REC
-    } else {
-        MountFlags::BIND
-    };
-    rustix::mount::mount(source, fd_path(target), "", flags, None)
-        .with_context(|| format!("cannot bind {} into the container", source.display()))
-}
-
-fn bind_path(source: &Path, target: &Path) -> Result<()> {
+fn bind(source: &Path, target: &Path) -> Result<()> {
     rustix::mount::mount_bind(source, target)
         .with_context(|| format!("cannot bind {} onto {}", source.display(), target.display()))
 }
