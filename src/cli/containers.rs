@@ -1,5 +1,6 @@
 //! `rpod ps` (Docker's columns and status texts) and `rpod rm`.
 
+use super::lifecycle::Running;
 use super::{Context, Exit};
 use crate::format::{self, OutputFormat};
 use crate::store::Store;
@@ -191,7 +192,15 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
                 );
                 failed = true;
             }
-            Ok(c) => targets.push((input.clone(), c.clone())),
+            Ok(c) => {
+                // Killed from here, outside any user namespace: only the
+                // owner of the container's namespace may signal it.
+                if let Some(running) = Running::of(c) {
+                    running.signal(libc::SIGKILL)?;
+                    running.wait(None)?;
+                }
+                targets.push((input.clone(), c.id.clone()));
+            }
             Err(e) => {
                 eprintln!("Error: {}", super::one_line(&e));
                 failed = true;
@@ -204,30 +213,14 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
     if failed { Err(Exit(1).into()) } else { Ok(()) }
 }
 
-/// Kills what still runs, then removes each container; prints each name
-/// as it was given, as Docker does.
-fn remove_all(store: &Store, targets: &[(String, ContainerRecord)]) -> Result<()> {
-    for (input, c) in targets {
-        if c.state.effective_status() == "running"
-            && let Some((pid, _)) = c.state.monitor
-            && let Some(pid) = rustix::process::Pid::from_raw(pid)
-        {
-            // The container's init dies with its monitor.
-            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
-            wait_gone(c);
+/// Removes each container (a `--rm` one may have removed itself when it
+/// was killed); prints each name as it was given, as Docker does.
+fn remove_all(store: &Store, targets: &[(String, String)]) -> Result<()> {
+    for (input, id) in targets {
+        if store.container_dir(id).exists() {
+            store.remove_container(id)?;
         }
-        store.remove_container(&c.id)?;
         println!("{input}");
     }
     Ok(())
-}
-
-/// Waits (briefly) until a killed monitor is gone, so its mounts are.
-fn wait_gone(c: &ContainerRecord) {
-    for _ in 0..500 {
-        if c.state.effective_status() != "running" {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }

@@ -15,6 +15,7 @@ pub struct Context {
     root_flag: Option<PathBuf>,
     runroot_flag: Option<PathBuf>,
     config: OnceCell<Config>,
+    warned: std::cell::Cell<bool>,
 }
 
 impl Context {
@@ -23,6 +24,7 @@ impl Context {
             root_flag,
             runroot_flag,
             config: OnceCell::new(),
+            warned: std::cell::Cell::new(false),
         }
     }
 
@@ -65,14 +67,7 @@ impl Context {
     /// reported from inside; here they become the exit code.
     pub fn in_userns(&self, work: impl FnOnce(&IdMapping) -> Result<()>) -> Result<()> {
         let mapping = self.mapping()?;
-        let already_root = rustix::process::geteuid().is_root();
-        if mapping.is_single() && !already_root {
-            let user = userns::current_user()?;
-            eprintln!(
-                "rpod: warning: no subordinate id range for {} in /etc/subuid and /etc/subgid; using a single-uid mapping, so files in images are all owned by you (an administrator can add one: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {})",
-                user.name, user.name
-            );
-        }
+        self.warn_if_single(&mapping)?;
         let code = userns::run_in_userns(&mapping, || match work(&mapping) {
             Ok(()) => 0,
             Err(e) => i32::from(report(&e)),
@@ -81,6 +76,21 @@ impl Context {
             0 => Ok(()),
             code => Err(Exit(code).into()),
         }
+    }
+
+    /// Says once per command that a single-uid mapping is in use.
+    pub fn warn_if_single(&self, mapping: &IdMapping) -> Result<()> {
+        if mapping.is_single()
+            && !rustix::process::geteuid().is_root()
+            && !self.warned.replace(true)
+        {
+            let user = userns::current_user()?;
+            eprintln!(
+                "rpod: warning: no subordinate id range for {} in /etc/subuid and /etc/subgid; using a single-uid mapping, so files in images are all owned by you (an administrator can add one: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {})",
+                user.name, user.name
+            );
+        }
+        Ok(())
     }
 
     /// Whether unpacking can give files their owners from the image: with

@@ -16,24 +16,43 @@ pub struct InspectArgs {
     #[arg(short, long)]
     pub format: Option<String>,
     /// Only look for objects of this type
-    #[arg(long = "type", value_parser = ["image"])]
+    #[arg(long = "type", value_parser = ["container", "image"])]
     pub kind: Option<String>,
-    /// Images to inspect (names or IDs)
+    /// Containers or images to inspect (names or IDs)
     #[arg(required = true)]
     pub names: Vec<String>,
 }
 
+/// `inspect` looks for containers, then images; `image inspect` and
+/// `container inspect` pass the kind.
 pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
     let template = args.format.as_deref().map(Template::parse).transpose()?;
     let store = ctx.store()?;
-    let registries = ctx.registries()?;
-    let all = store.images()?;
+    let kind = args.kind.as_deref();
+    let containers = if kind == Some("image") {
+        Vec::new()
+    } else {
+        store.containers()?
+    };
+    let (registries, all) = if kind == Some("container") {
+        (None, Vec::new())
+    } else {
+        (Some(ctx.registries()?), store.images()?)
+    };
     let mut values = Vec::new();
     let mut missing = Vec::new();
     for name in &args.names {
-        match images::find(&all, name, &search::local_names(&registries, name))? {
-            Some(image) => values.push(image_json(&store, image)?),
-            None => missing.push(name),
+        if let Ok(container) = super::containers::find(&containers, name) {
+            values.push(super::container_inspect::container_json(&store, container));
+            continue;
+        }
+        let local = registries
+            .as_ref()
+            .map(|r| search::local_names(r, name))
+            .unwrap_or_default();
+        match images::find(&all, name, &local)? {
+            Some(image) if registries.is_some() => values.push(image_json(&store, image)?),
+            _ => missing.push(name),
         }
     }
     let mut out = std::io::stdout().lock();

@@ -2,16 +2,22 @@
 //! and the policy that turns every failure into one line on stderr and
 //! Docker's exit codes (125 for rpod's own failures).
 
+mod container_inspect;
 mod containers;
 mod context;
+mod create;
 mod images;
 mod import;
 mod info;
 mod inspect;
+mod lifecycle;
 mod login;
+mod logs;
 mod progress;
 mod pull;
 mod run;
+mod session;
+mod signals;
 mod unshare;
 
 use clap::{Parser, Subcommand};
@@ -47,6 +53,20 @@ pub struct Cli {
 pub enum Command {
     /// Run a command in a new container
     Run(run::RunArgs),
+    /// Create a new container
+    Create(create::CreateArgs),
+    /// Start one or more stopped containers
+    Start(lifecycle::StartArgs),
+    /// Stop one or more running containers
+    Stop(lifecycle::StopArgs),
+    /// Restart one or more containers
+    Restart(lifecycle::RestartArgs),
+    /// Send a signal to one or more running containers
+    Kill(lifecycle::KillArgs),
+    /// Block until containers stop, then print their exit codes
+    Wait(lifecycle::WaitArgs),
+    /// Fetch the logs of a container
+    Logs(logs::LogsArgs),
     /// List containers
     Ps(containers::PsArgs),
     /// Remove one or more containers
@@ -88,12 +108,39 @@ pub enum Command {
 pub enum ContainerCommand {
     /// Run a command in a new container
     Run(Box<run::RunArgs>),
+    /// Create a new container
+    Create(Box<create::CreateArgs>),
+    /// Start one or more stopped containers
+    Start(lifecycle::StartArgs),
+    /// Stop one or more running containers
+    Stop(lifecycle::StopArgs),
+    /// Restart one or more containers
+    Restart(lifecycle::RestartArgs),
+    /// Send a signal to one or more running containers
+    Kill(lifecycle::KillArgs),
+    /// Block until containers stop, then print their exit codes
+    Wait(lifecycle::WaitArgs),
+    /// Fetch the logs of a container
+    Logs(logs::LogsArgs),
+    /// Display detailed information on one or more containers
+    Inspect(ContainerInspectArgs),
     /// List containers
     #[command(visible_aliases = ["ps", "list"])]
     Ls(containers::PsArgs),
     /// Remove one or more containers
     #[command(visible_alias = "remove")]
     Rm(containers::RmArgs),
+}
+
+/// `container inspect`: `inspect` limited to containers.
+#[derive(Debug, clap::Args)]
+pub struct ContainerInspectArgs {
+    /// Format the output with a Go template
+    #[arg(short, long)]
+    pub format: Option<String>,
+    /// Containers to inspect (names or IDs)
+    #[arg(required = true)]
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +188,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&ctx, args),
         Command::Container(ContainerCommand::Run(args)) => run::run(&ctx, *args),
+        Command::Create(args) => create::create(&ctx, args),
+        Command::Container(ContainerCommand::Create(args)) => create::create(&ctx, *args),
+        Command::Start(args) | Command::Container(ContainerCommand::Start(args)) => {
+            lifecycle::start(&ctx, args)
+        }
+        Command::Stop(args) | Command::Container(ContainerCommand::Stop(args)) => {
+            lifecycle::stop(&ctx, args)
+        }
+        Command::Restart(args) | Command::Container(ContainerCommand::Restart(args)) => {
+            lifecycle::restart(&ctx, args)
+        }
+        Command::Kill(args) | Command::Container(ContainerCommand::Kill(args)) => {
+            lifecycle::kill(&ctx, args)
+        }
+        Command::Wait(args) | Command::Container(ContainerCommand::Wait(args)) => {
+            lifecycle::wait(&ctx, args)
+        }
+        Command::Logs(args) | Command::Container(ContainerCommand::Logs(args)) => {
+            logs::logs(&ctx, args)
+        }
+        Command::Container(ContainerCommand::Inspect(args)) => inspect::inspect(
+            &ctx,
+            inspect::InspectArgs {
+                format: args.format,
+                kind: Some("container".into()),
+                names: args.names,
+            },
+        ),
         Command::Ps(args) | Command::Container(ContainerCommand::Ls(args)) => {
             containers::ps(&ctx, args)
         }
@@ -155,9 +230,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::History(args) | Command::Image(ImageCommand::History(args)) => {
             inspect::history(&ctx, args)
         }
-        Command::Inspect(args) | Command::Image(ImageCommand::Inspect(args)) => {
-            inspect::inspect(&ctx, args)
-        }
+        Command::Inspect(args) => inspect::inspect(&ctx, args),
+        Command::Image(ImageCommand::Inspect(args)) => inspect::inspect(
+            &ctx,
+            inspect::InspectArgs {
+                kind: Some("image".into()),
+                ..args
+            },
+        ),
         Command::Import(args) | Command::Image(ImageCommand::Import(args)) => {
             import::run(&ctx, args)
         }
@@ -174,6 +254,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 pub fn report(e: &anyhow::Error) -> u8 {
     if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
         return u8::try_from(*code).unwrap_or(EXIT_RPOD_FAILED);
+    }
+    if let Some(failed) = e.downcast_ref::<crate::runtime::StartFailed>() {
+        eprintln!("Error: {}", printable(&failed.message));
+        return u8::try_from(failed.code).unwrap_or(EXIT_RPOD_FAILED);
     }
     eprintln!("Error: {}", one_line(e));
     EXIT_RPOD_FAILED

@@ -36,4 +36,4 @@ pub use output::OutputFormat;
 pub use render::{header_for, render_inspect, render_rows, render_rows_with_headers};
 pub use template::Template;
 pub use text::ellipsis;
-pub use units::{created_since, human_duration, human_size, human_size_with_precision};
+pub use units::{created_since, human_duration, human_size, human_size_with_precision, parse_size};

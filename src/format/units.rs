@@ -6,6 +6,27 @@ use std::time::Duration;
 /// Decimal unit suffixes, in the order go-units steps through them.
 const DECIMAL_UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
 
+/// Parses a size as Docker's flags take it (`--log-opt max-size`,
+/// `--shm-size`): a number with an optional binary unit `b`, `k`, `m`,
+/// `g` (case-insensitive, an optional trailing `b`).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let lower = text.trim().to_ascii_lowercase();
+    let digits_end = lower
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(lower.len());
+    let (number, unit) = lower.split_at(digits_end);
+    let number: f64 = number.parse().ok()?;
+    let scale: u64 = match unit {
+        "" | "b" => 1,
+        "k" | "kb" => 1 << 10,
+        "m" | "mb" => 1 << 20,
+        "g" | "gb" => 1 << 30,
+        _ => return None,
+    };
+    let bytes = number * scale as f64;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
+}
+
 /// A size in decimal units with three significant digits, as `docker images`
 /// prints its SIZE column: `0B`, `850B`, `1kB`, `1.5kB`, `4.26MB`, `12.3MB`.
 ///
@@ -189,6 +210,17 @@ mod tests {
         ];
         for (bytes, want) in cases {
             assert_eq!(human_size(*bytes), *want, "{bytes} bytes");
+        }
+    }
+
+    #[test]
+    fn parses_docker_sizes() {
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("10k"), Some(10 << 10));
+        assert_eq!(parse_size("1.5MB"), Some(3 << 19));
+        assert_eq!(parse_size("2G"), Some(2 << 30));
+        for bad in ["", "m", "-1", "10x", "1e400"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
         }
     }
 

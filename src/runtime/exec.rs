@@ -11,26 +11,27 @@ pub const NOT_FOUND: i32 = 127;
 /// Exit code: the command was found but could not be run.
 pub const CANNOT_RUN: i32 = 126;
 
-/// Execs `args` with `env`; returns (after printing why) only on failure,
-/// with the exit code to use.
-pub fn exec(args: &[String], env: &[String]) -> i32 {
+/// Execs `args` with `env`; returns only on failure, with the exit code
+/// to use and Docker's message.
+pub fn exec(args: &[String], env: &[String]) -> (i32, String) {
     let Some(program) = args.first() else {
-        eprintln!("Error: no command specified");
-        return super::init::SETUP_FAILED;
+        return (super::init::SETUP_FAILED, "no command specified".into());
     };
     let path_var = env
         .iter()
         .find_map(|e| e.strip_prefix("PATH="))
         .unwrap_or(DEFAULT_PATH);
     let Some(path) = find(program, path_var) else {
-        eprintln!("Error: exec: \"{program}\": executable file not found in $PATH");
-        return NOT_FOUND;
+        return (
+            NOT_FOUND,
+            format!("exec: \"{program}\": executable file not found in $PATH"),
+        );
     };
     let c = |s: &str| CString::new(s).unwrap_or_default();
     let argv: Vec<CString> = args.iter().map(|a| c(a)).collect();
     let envp: Vec<CString> = env.iter().map(|e| c(e)).collect();
     let Ok(file) = CString::new(path.as_os_str().as_bytes()) else {
-        return NOT_FOUND;
+        return (NOT_FOUND, format!("exec: \"{program}\": invalid name"));
     };
     let mut argv_ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
     argv_ptrs.push(std::ptr::null());
@@ -44,8 +45,7 @@ pub fn exec(args: &[String], env: &[String]) -> i32 {
         Some(libc::ENOENT) => NOT_FOUND,
         _ => CANNOT_RUN,
     };
-    eprintln!("Error: exec: \"{program}\": {}", describe(&error));
-    code
+    (code, format!("exec: \"{program}\": {}", describe(&error)))
 }
 
 /// The container's default search path when its environment has none.

@@ -2,29 +2,51 @@
 //! namespace, the container's mounts, `pivot_root`, masked `/proc` paths,
 //! hostname, working directory, no inherited descriptors, the capability
 //! bounding set, the container's user and capabilities, then the workload.
+//! Its standard streams are the monitor's pipes, or a terminal it opens
+//! in the container's own devpts.
 
-use super::{Spec, capabilities, exec, mounts};
+use super::{Spec, StartFailed, Stdio, capabilities, exec, mounts, tty};
 use anyhow::{Context, Result};
+use rustix::fd::{AsRawFd, OwnedFd};
 use rustix::process::Signal;
 
 /// Exit code when rpod could not set the container up (Docker's 125).
 pub const SETUP_FAILED: i32 = 125;
 
-/// Sets up and execs the workload; returns only on failure, with the exit
-/// code to leave with.
-pub fn start(spec: &Spec) -> i32 {
-    match prepare(spec) {
+/// Sets up and execs the workload. On failure the exit code and the
+/// reason go to `status` (close-on-exec: a successful exec closes it
+/// empty) and the process ends.
+pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd) -> ! {
+    let (code, message) = match prepare(spec, stdio) {
         Ok(()) => exec::exec(&spec.process.args, &spec.process.env),
-        Err(e) => {
-            eprintln!("Error: {}", crate::cli::one_line(&e));
-            SETUP_FAILED
-        }
-    }
+        Err(e) => (SETUP_FAILED, crate::cli::one_line(&e)),
+    };
+    let _ = rustix::io::write(&status, &StartFailed { code, message }.encode());
+    // SAFETY: leaving the forked child without unwinding the parent's state.
+    unsafe { libc::_exit(code) }
 }
 
-fn prepare(spec: &Spec) -> Result<()> {
+fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
     // The container dies with the process that waits for it.
     rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+    let console = match stdio {
+        Stdio::Pipes {
+            stdin,
+            stdout,
+            stderr,
+        } => {
+            for (fd, target) in [(stdin, 0), (stdout, 1), (stderr, 2)] {
+                // SAFETY: duplicating a descriptor this process owns onto a
+                // standard stream.
+                if unsafe { libc::dup2(fd.as_raw_fd(), target) } < 0 {
+                    return Err(std::io::Error::last_os_error())
+                        .context("cannot set up the standard streams");
+                }
+            }
+            None
+        }
+        Stdio::Tty { console, size } => Some((console, size)),
+    };
     // A mount namespace of its own, so that pivot_root does not move the
     // waiting parent into the container.
     // SAFETY: only the mount namespace is unshared.
@@ -32,6 +54,9 @@ fn prepare(spec: &Spec) -> Result<()> {
         .context("cannot create a mount namespace")?;
     mounts::prepare(spec)?;
     mounts::pivot(&spec.rootfs)?;
+    if let Some((socket, size)) = console {
+        tty::become_console(&socket, size)?;
+    }
     if !spec.security.privileged {
         mounts::mask_kernel_files()?;
     }
@@ -46,7 +71,24 @@ fn prepare(spec: &Spec) -> Result<()> {
     if spec.security.no_new_privileges {
         rustix::thread::set_no_new_privs(true).context("cannot set no_new_privs")?;
     }
+    default_signals();
     Ok(())
+}
+
+/// The workload starts with every signal at its default and none blocked
+/// (the monitor blocks some and Rust ignores SIGPIPE).
+fn default_signals() {
+    // SAFETY: plain signal-state syscalls on this single-threaded process.
+    unsafe {
+        for signal in 1..libc::SIGRTMAX() {
+            if signal != libc::SIGKILL && signal != libc::SIGSTOP {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+        }
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
 }
 
 /// Creates the working directory if the image lacks it (inside the

@@ -1,19 +1,25 @@
-//! The container process. Called as root of rpod's user namespace, with
-//! the root filesystem already mounted in a private mount namespace: it
-//! unshares the remaining namespaces (PID, UTS, IPC, cgroup, and network
-//! unless the host's is asked for), forks the container's init (PID 1 of
-//! the new PID namespace), and waits for it. The init builds the
+//! The container process. Called by the monitor as root of rpod's user
+//! namespace, with the root filesystem already mounted in a private mount
+//! namespace: it unshares the remaining namespaces (PID, UTS, IPC, cgroup,
+//! and network unless the host's is asked for) and forks the container's
+//! init (PID 1 of the new PID namespace); the monitor waits for it. The init builds the
 //! container's mounts, pivots into the root filesystem, becomes the
 //! container's user and execs the workload.
 
 pub mod capabilities;
 mod exec;
+pub use exec::DEFAULT_PATH;
 mod init;
+pub use init::SETUP_FAILED;
 mod mounts;
+pub mod tty;
 pub mod user;
 
 use anyhow::{Context, Result};
+use rustix::fd::OwnedFd;
+use rustix::process::Pid;
 use rustix::thread::UnshareFlags;
+use std::io::Read;
 use std::path::PathBuf;
 
 /// What to run and as whom.
@@ -37,7 +43,7 @@ pub enum Network {
 }
 
 /// One container to run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Spec {
     /// The mounted root filesystem.
     pub rootfs: PathBuf,
@@ -62,9 +68,54 @@ pub struct Security {
     pub no_new_privileges: bool,
 }
 
-/// Runs the container and returns its exit code (128+N when signal N
-/// ended it).
-pub fn run(spec: &Spec) -> Result<i32> {
+/// Where the workload's standard streams go.
+#[derive(Debug)]
+pub enum Stdio {
+    /// Plain descriptors (pipes to the monitor, or `/dev/null`).
+    Pipes {
+        stdin: OwnedFd,
+        stdout: OwnedFd,
+        stderr: OwnedFd,
+    },
+    /// A terminal made inside the container's devpts; its master is sent
+    /// back over `console` (a unix socket), as runc does.
+    Tty {
+        console: OwnedFd,
+        size: Option<rustix::termios::Winsize>,
+    },
+}
+
+/// The container could not be started: the exit code Docker gives (125,
+/// 126 or 127) and the reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct StartFailed {
+    pub code: i32,
+    pub message: String,
+}
+
+impl StartFailed {
+    /// As one report on a start-up pipe: the exit code's byte, then the reason.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut bytes = vec![u8::try_from(self.code).unwrap_or(125)];
+        bytes.extend_from_slice(self.message.as_bytes());
+        bytes
+    }
+
+    /// Reads back what [`StartFailed::encode`] wrote; `None` for nothing.
+    pub fn decode(report: &[u8]) -> Option<Self> {
+        let (&code, message) = report.split_first()?;
+        Some(Self {
+            code: i32::from(code),
+            message: String::from_utf8_lossy(message).into_owned(),
+        })
+    }
+}
+
+/// Creates the container's namespaces and its init, and returns the
+/// init's PID once the workload has been exec'd. A failure before the
+/// exec comes back as [`StartFailed`].
+pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
     let mut flags = UnshareFlags::NEWPID
         | UnshareFlags::NEWUTS
         | UnshareFlags::NEWIPC
@@ -75,19 +126,27 @@ pub fn run(spec: &Spec) -> Result<i32> {
     // SAFETY: no file-descriptor table is unshared.
     unsafe { rustix::thread::unshare_unsafe(flags) }
         .context("cannot create the container's namespaces")?;
-    // SAFETY: this process is single-threaded (it runs inside rpod's
-    // namespace child, which starts no threads before this).
+    let (status_read, status_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .context("cannot create a pipe")?;
+    // SAFETY: the caller is single-threaded (the monitor starts no threads).
     let pid = unsafe { libc::fork() };
     if pid < 0 {
         return Err(std::io::Error::last_os_error()).context("cannot start the container");
     }
     if pid == 0 {
-        let code = init::start(spec);
-        // Only reached when the container could not be started.
-        // SAFETY: leaving the forked child without unwinding the parent's state.
-        unsafe { libc::_exit(code) };
+        drop(status_read);
+        init::start(spec, stdio, status_write);
     }
-    crate::process::wait_exit_code(
-        rustix::process::Pid::from_raw(pid).context("fork returned an invalid pid")?,
-    )
+    drop((status_write, stdio));
+    let pid = Pid::from_raw(pid).context("fork returned an invalid pid")?;
+    // The pipe closes without a word when the exec succeeded.
+    let mut report = Vec::new();
+    std::fs::File::from(status_read)
+        .read_to_end(&mut report)
+        .context("cannot read the container's start-up status")?;
+    if let Some(failed) = StartFailed::decode(&report) {
+        let _ = crate::process::wait_exit_code(pid);
+        return Err(failed.into());
+    }
+    Ok(pid)
 }

@@ -26,6 +26,39 @@ pub struct ContainerRecord {
     pub command: Vec<String>,
     #[serde(default)]
     pub state: ContainerState,
+    /// How to start it (kept so that `start` and `restart` can).
+    #[serde(default)]
+    pub config: ContainerConfig,
+}
+
+/// Everything `create`/`run` decided that starting the container needs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerConfig {
+    /// The environment (image's, then `-e`/`--env-file`; the home
+    /// directory is added at start when unset).
+    pub env: Vec<String>,
+    /// `--user` or the image's User, resolved at start.
+    pub user: String,
+    pub workdir: String,
+    pub hostname: String,
+    /// `none` or `host`.
+    pub network: String,
+    pub tty: bool,
+    pub interactive: bool,
+    /// `--rm`.
+    pub auto_remove: bool,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub privileged: bool,
+    pub no_new_privileges: bool,
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// The image's StopSignal or `--stop-signal` (empty: SIGTERM).
+    pub stop_signal: String,
+    /// `--stop-timeout` in seconds (None: 10).
+    pub stop_timeout: Option<u64>,
+    /// `--log-opt max-size` in bytes.
+    pub log_max_size: Option<u64>,
 }
 
 /// Where a container is in its life.
@@ -40,6 +73,9 @@ pub struct ContainerState {
     /// time in clock ticks since boot, which tells it from a reused PID.
     #[serde(default)]
     pub monitor: Option<(i32, u64)>,
+    /// The container's init (host PID) and its start time, while running.
+    #[serde(default)]
+    pub pid: Option<(i32, u64)>,
 }
 
 impl ContainerState {
@@ -133,6 +169,28 @@ impl Store {
         super::atomic::write_file(&path, &serde_json::to_vec_pretty(record)?, 0o600)
     }
 
+    /// Reads, changes and writes one record under the containers lock, so
+    /// that concurrent commands and monitors never lose each other's
+    /// changes. Fails when the container is gone.
+    pub fn update_container(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut ContainerRecord),
+    ) -> Result<ContainerRecord> {
+        let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
+        let mut record = self.container(id)?;
+        change(&mut record);
+        self.write_container(&record)?;
+        Ok(record)
+    }
+
+    /// One container's record by full ID.
+    pub fn container(&self, id: &str) -> Result<ContainerRecord> {
+        let path = self.container_dir(id).join("container.json");
+        let bytes = std::fs::read(&path).with_context(|| format!("no such container: {id}"))?;
+        serde_json::from_slice(&bytes).with_context(|| format!("{} is corrupt", path.display()))
+    }
+
     /// Removes a container's directory (inside the user namespace: its
     /// upper layer holds files of subordinate ids). Renamed away first, so
     /// a crash leaves debris in `tmp/`, not half a container.
@@ -213,6 +271,7 @@ mod tests {
             created: String::new(),
             command: vec![],
             state: ContainerState::default(),
+            config: ContainerConfig::default(),
         }
     }
 

@@ -31,6 +31,35 @@ pub fn run_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<
     if rustix::process::geteuid().is_root() {
         return Ok(work());
     }
+    let child = fork_into_userns(mapping, work, true)?;
+    crate::process::wait_exit_code(child)
+}
+
+/// Starts `work` as root of a user namespace built from `mapping` in a
+/// child that outlives this process (no parent-death signal), and
+/// returns once its maps are written. The caller reaps it or leaves it to
+/// be reparented.
+pub fn spawn_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<Pid> {
+    if !rustix::process::geteuid().is_root() {
+        return fork_into_userns(mapping, work, false);
+    }
+    // SAFETY: single-threaded, as for every fork here.
+    match unsafe { libc::fork() } {
+        pid if pid < 0 => Err(std::io::Error::last_os_error()).context("cannot fork"),
+        0 => {
+            let code = work();
+            // SAFETY: leaving the child without the parent's destructors.
+            unsafe { libc::_exit(code) }
+        }
+        pid => Pid::from_raw(pid).context("fork returned an invalid pid"),
+    }
+}
+
+fn fork_into_userns(
+    mapping: &IdMapping,
+    work: impl FnOnce() -> i32,
+    die_with_parent: bool,
+) -> Result<Pid> {
     let (ready_read, ready_write) = pipe()?;
     let (go_read, go_write) = pipe()?;
     let parent = rustix::process::getpid();
@@ -43,7 +72,8 @@ pub fn run_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<
     }
     if pid == 0 {
         drop((ready_read, go_write));
-        let code = match become_namespace_root(parent, ready_write, go_read) {
+        let entered = become_namespace_root(parent, die_with_parent, ready_write, go_read);
+        let code = match entered {
             Ok(()) => work(),
             Err(e) => {
                 eprintln!("Error: {e:#}");
@@ -62,15 +92,14 @@ pub fn run_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<
     match mapped {
         Ok(()) => {
             rustix::io::write(&go_write, &[1]).context("cannot wake the namespace child")?;
+            Ok(child)
         }
         Err(e) => {
             let _ = rustix::process::kill_process(child, Signal::KILL);
             let _ = rustix::process::waitpid(Some(child), WaitOptions::empty());
-            return Err(e);
+            Err(e)
         }
     }
-    drop(go_write);
-    crate::process::wait_exit_code(child)
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd)> {
@@ -87,10 +116,17 @@ fn wait_byte(fd: &OwnedFd) -> Result<()> {
 }
 
 /// In the child: unshare, tell the parent, wait for the maps, become root.
-fn become_namespace_root(parent: Pid, ready: OwnedFd, go: OwnedFd) -> Result<()> {
-    rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
-    if rustix::process::getppid() != Some(parent) {
-        bail!("rpod exited while starting");
+fn become_namespace_root(
+    parent: Pid,
+    die_with_parent: bool,
+    ready: OwnedFd,
+    go: OwnedFd,
+) -> Result<()> {
+    if die_with_parent {
+        rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+        if rustix::process::getppid() != Some(parent) {
+            bail!("rpod exited while starting");
+        }
     }
     // SAFETY: no file-descriptor table is unshared; only the user namespace.
     unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWUSER) }.context(

@@ -7,6 +7,6 @@ mod enter;
 mod subid;
 mod user;
 
-pub use enter::{in_rpod_userns, run_in_userns};
+pub use enter::{in_rpod_userns, run_in_userns, spawn_in_userns};
 pub use subid::{IdMap, IdMapping, mapping_for};
 pub use user::{User, current_user};

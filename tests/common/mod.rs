@@ -4,6 +4,8 @@
 //! the local registries that `contrib/setup-test-env.sh` starts.
 #![allow(dead_code)]
 
+pub mod terminal;
+
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -240,6 +242,7 @@ impl Drop for TestEnv {
             eprintln!("keeping {}", self.dir.display());
             return;
         }
+        self.kill_monitors();
         if self.user.is_some() {
             // Root can remove files of any subordinate id.
             let _ = std::fs::remove_dir_all(&self.dir);
@@ -251,6 +254,34 @@ impl Drop for TestEnv {
                 self.store().to_str().unwrap_or("/nonexistent"),
             ]);
             let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl TestEnv {
+    /// Kills the monitors of containers a test left running (their
+    /// containers die with them), checked by start time against reuse.
+    fn kill_monitors(&self) {
+        let Ok(entries) = std::fs::read_dir(self.store().join("containers")) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Ok(bytes) = std::fs::read(entry.path().join("container.json")) else {
+                continue;
+            };
+            let record: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            let monitor = &record["state"]["monitor"];
+            if let (Some(pid), Some(start)) = (monitor[0].as_i64(), monitor[1].as_u64()) {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                let fields: Vec<&str> = stat
+                    .rsplit_once(')')
+                    .map(|(_, rest)| rest.split(' ').collect())
+                    .unwrap_or_default();
+                if fields.get(20).and_then(|f| f.parse::<u64>().ok()) == Some(start) {
+                    // SAFETY: signalling a process this test started.
+                    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                }
+            }
         }
     }
 }

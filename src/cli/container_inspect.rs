@@ -1,0 +1,116 @@
+//! What `docker container inspect` prints for a container: Docker's JSON
+//! shape, filled from the container record (Podman's `ConmonPid` names
+//! the monitor).
+
+use crate::monitor;
+use crate::store::Store;
+use crate::store::containers::ContainerRecord;
+use serde_json::{Value, json};
+
+/// Go's zero time, which Docker prints for times that never happened.
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
+    let state = &record.state;
+    let status = state.effective_status();
+    let running = status == "running";
+    let config = &record.config;
+    let dir = store.container_dir(&record.id);
+    let path = |name: &str| dir.join(name).display().to_string();
+    let pid = |p: Option<(i32, u64)>| {
+        if running {
+            p.map_or(0, |(pid, _)| pid)
+        } else {
+            0
+        }
+    };
+    json!({
+        "Id": record.id,
+        "Created": record.created,
+        "Path": record.command.first().cloned().unwrap_or_default(),
+        "Args": record.command.get(1..).unwrap_or_default(),
+        "State": {
+            "Status": status,
+            "Running": running,
+            "Paused": status == "paused",
+            "Restarting": false,
+            "OOMKilled": false,
+            "Dead": false,
+            "Pid": pid(state.pid),
+            "ConmonPid": pid(state.monitor),
+            "ExitCode": state.exit_code.unwrap_or(0),
+            "Error": "",
+            "StartedAt": state.started_at.clone().unwrap_or_else(|| ZERO_TIME.into()),
+            "FinishedAt": state.finished_at.clone().unwrap_or_else(|| ZERO_TIME.into()),
+        },
+        "Image": record.image,
+        "ResolvConfPath": path("resolv.conf"),
+        "HostnamePath": path("hostname"),
+        "HostsPath": path("hosts"),
+        "LogPath": monitor::log_path(store, &record.id).display().to_string(),
+        "Name": format!("/{}", record.name),
+        "RestartCount": 0,
+        "Driver": "overlay",
+        "Platform": "linux",
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "",
+        "ExecIDs": null,
+        "HostConfig": {
+            "Binds": null,
+            "LogConfig": {
+                "Type": "k8s-file",
+                "Config": match config.log_max_size {
+                    Some(size) => json!({ "max-size": size.to_string() }),
+                    None => json!({}),
+                },
+            },
+            "NetworkMode": config.network,
+            "RestartPolicy": { "Name": "no", "MaximumRetryCount": 0 },
+            "AutoRemove": config.auto_remove,
+            "CapAdd": config.cap_add,
+            "CapDrop": config.cap_drop,
+            "Privileged": config.privileged,
+            "SecurityOpt": if config.no_new_privileges { json!(["no-new-privileges"]) } else { Value::Null },
+        },
+        "GraphDriver": {
+            "Name": "overlay",
+            "Data": {
+                "UpperDir": path("upper"),
+                "WorkDir": path("work"),
+                "MergedDir": path("rootfs"),
+            },
+        },
+        "Mounts": [],
+        "Config": {
+            "Hostname": config.hostname,
+            "Domainname": "",
+            "User": config.user,
+            "AttachStdin": config.interactive,
+            "AttachStdout": true,
+            "AttachStderr": true,
+            "Tty": config.tty,
+            "OpenStdin": config.interactive,
+            "StdinOnce": config.interactive,
+            "Env": config.env,
+            "Cmd": record.command,
+            "Image": record.image_name,
+            "Volumes": null,
+            "WorkingDir": config.workdir,
+            "Entrypoint": null,
+            "OnBuild": null,
+            "Labels": config.labels,
+            "StopSignal": if config.stop_signal.is_empty() { "SIGTERM" } else { &config.stop_signal },
+            "StopTimeout": config.stop_timeout.unwrap_or(10),
+        },
+        "NetworkSettings": {
+            "Bridge": "",
+            "SandboxID": "",
+            "Ports": {},
+            "IPAddress": "",
+            "Gateway": "",
+            "MacAddress": "",
+            "Networks": {},
+        },
+    })
+}

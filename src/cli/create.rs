@@ -1,0 +1,357 @@
+//! `rpod create`, and the part of `rpod run` that makes the container:
+//! the image (pulled when missing, as Docker does), its config with the
+//! flags' overrides, and the container record that `start` runs from.
+
+use super::Context;
+use super::progress::PullDisplay;
+use super::pull::{ConnectArgs, PullRequest};
+use crate::registry::Platform;
+use crate::store::Store;
+use crate::store::containers::{self, ContainerConfig, ContainerRecord, ContainerState};
+use crate::store::images::{self, ImageRecord};
+use anyhow::{Context as _, Result, bail};
+use std::collections::BTreeMap;
+
+/// The flags that describe a container (shared by `create` and `run`).
+#[derive(Debug, clap::Args)]
+#[command(disable_help_flag = true)]
+pub struct CreateArgs {
+    /// Remove the container when it exits
+    #[arg(long)]
+    pub rm: bool,
+    /// Assign a name to the container
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Set environment variables (NAME=VALUE, or NAME to pass the host's value)
+    #[arg(short, long = "env", value_name = "NAME[=VALUE]")]
+    pub env: Vec<String>,
+    /// Read environment variables from a file (one NAME=VALUE per line)
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_file: Vec<std::path::PathBuf>,
+    /// Set metadata on the container (KEY=VALUE)
+    #[arg(short, long = "label", value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// Overwrite the default entrypoint of the image ('' for none)
+    #[arg(long)]
+    pub entrypoint: Option<String>,
+    /// Working directory inside the container
+    #[arg(short, long)]
+    pub workdir: Option<String>,
+    /// User to run as (name|uid[:group|gid])
+    #[arg(short, long)]
+    pub user: Option<String>,
+    /// Container host name
+    #[arg(short = 'h', long)]
+    pub hostname: Option<String>,
+    /// Keep stdin open (it is passed to the container)
+    #[arg(short, long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-terminal
+    #[arg(short, long)]
+    pub tty: bool,
+    /// Add Linux capabilities (or ALL)
+    #[arg(long = "cap-add", value_name = "CAP")]
+    pub cap_add: Vec<String>,
+    /// Drop Linux capabilities (or ALL)
+    #[arg(long = "cap-drop", value_name = "CAP")]
+    pub cap_drop: Vec<String>,
+    /// Give the container every capability and unmasked kernel files
+    #[arg(long)]
+    pub privileged: bool,
+    /// Security options: no-new-privileges, seccomp=unconfined
+    #[arg(long = "security-opt", value_name = "OPTION")]
+    pub security_opt: Vec<String>,
+    /// Network mode: none (the default for now) or host
+    #[arg(long, default_value = "none", value_parser = ["none", "host"])]
+    pub network: String,
+    /// Signal to stop the container (default: the image's, or SIGTERM)
+    #[arg(long = "stop-signal", value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
+    /// Seconds to wait for the stop signal before killing (default 10)
+    #[arg(long = "stop-timeout", value_name = "SECONDS")]
+    pub stop_timeout: Option<u64>,
+    /// Log options: max-size=SIZE (rotate the log past SIZE)
+    #[arg(long = "log-opt", value_name = "OPTION")]
+    pub log_opt: Vec<String>,
+    /// Pull the image before running: missing, always or never
+    #[arg(long, default_value = "missing", value_parser = ["missing", "always", "never"])]
+    pub pull: String,
+    /// Platform of the image to pull (os/arch[/variant])
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Print help
+    #[arg(long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+    /// Image to run
+    pub image: String,
+    /// Command and arguments (default: the image's)
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+/// `rpod create`: prints the new container's ID.
+pub fn create(ctx: &Context, args: CreateArgs) -> Result<()> {
+    let (_, record) = new_container(ctx, &args)?;
+    println!("{}", record.id);
+    Ok(())
+}
+
+/// Makes the container record (pulling the image when needed).
+pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, ContainerRecord)> {
+    if let Some(name) = &args.name {
+        containers::validate_name(name)?;
+    }
+    let security = security_options(&args.security_opt)?;
+    runtime_check(args)?;
+    let log_max_size = log_options(&args.log_opt)?;
+    let store = ctx.store()?;
+    let image = find_or_pull(ctx, &store, args)?;
+    let config = image_config(&store, &image)?;
+    let id = containers::new_container_id()?;
+    let host_env: Vec<(String, String)> = std::env::vars().collect();
+    let command = command_line(&config, args);
+    if command.is_empty() {
+        bail!("no command specified: the image has none, give one after the image name");
+    }
+    let record = ContainerRecord {
+        name: args
+            .name
+            .clone()
+            .unwrap_or_else(|| containers::generated_name(&id)),
+        image: image.id.clone(),
+        image_name: args.image.clone(),
+        created: jiff::Timestamp::now().to_string(),
+        command,
+        state: ContainerState {
+            status: "created".into(),
+            ..ContainerState::default()
+        },
+        config: ContainerConfig {
+            env: environment(&config, &env_flags(args)?, &host_env),
+            user: args.user.clone().unwrap_or_else(|| text(&config["User"])),
+            workdir: args
+                .workdir
+                .clone()
+                .unwrap_or_else(|| text(&config["WorkingDir"])),
+            hostname: args
+                .hostname
+                .clone()
+                .unwrap_or_else(|| id[..12].to_string()),
+            network: args.network.clone(),
+            tty: args.tty,
+            interactive: args.interactive,
+            auto_remove: args.rm,
+            cap_add: args.cap_add.clone(),
+            cap_drop: args.cap_drop.clone(),
+            privileged: args.privileged,
+            no_new_privileges: security,
+            labels: labels(&config, &args.label)?,
+            stop_signal: args
+                .stop_signal
+                .clone()
+                .unwrap_or_else(|| text(&config["StopSignal"])),
+            stop_timeout: args.stop_timeout,
+            log_max_size,
+        },
+        id,
+    };
+    store.create_container(&record)?;
+    Ok((store, record))
+}
+
+/// Refuses flags whose values the container could not start with.
+fn runtime_check(args: &CreateArgs) -> Result<()> {
+    crate::runtime::capabilities::from_flags(&args.cap_add, &args.cap_drop, args.privileged)?;
+    if let Some(signal) = &args.stop_signal {
+        super::signals::parse(signal)?;
+    }
+    Ok(())
+}
+
+fn text(value: &serde_json::Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+/// The image the user named, pulled first when missing or when asked to.
+fn find_or_pull(ctx: &Context, store: &Store, args: &CreateArgs) -> Result<ImageRecord> {
+    let platform = Platform::choose(args.platform.as_deref(), None, None, None)?;
+    let request = PullRequest::new(ctx, &args.image, args.connect.options(None), platform)?;
+    let local = request.local_names();
+    let found = images::find(&store.images()?, &args.image, &local)?.cloned();
+    match (found, args.pull.as_str()) {
+        (Some(image), "missing" | "never") => return Ok(image),
+        (None, "never") => bail!("no such image: {} (and --pull=never)", args.image),
+        (None, _) => eprintln!(
+            "Unable to find image '{}' locally",
+            shown_reference(&args.image)
+        ),
+        (Some(_), _) => {}
+    }
+    ctx.in_userns(|mapping| {
+        request
+            .pull(mapping, &PullDisplay::new(false, true))
+            .map(drop)
+    })?;
+    // The pull ran in a child process: find its image in the store.
+    let found = images::find(&store.images()?, &args.image, &local)?.cloned();
+    found.context("the pulled image vanished from the store")
+}
+
+/// Docker names the image with its tag in "Unable to find image".
+fn shown_reference(input: &str) -> String {
+    crate::reference::parse(input)
+        .map(|p| {
+            let mut shown = input.to_string();
+            if p.tag.is_none() && p.digest.is_none() {
+                shown.push_str(":latest");
+            }
+            shown
+        })
+        .unwrap_or_else(|_| input.to_string())
+}
+
+fn image_config(store: &Store, image: &ImageRecord) -> Result<serde_json::Value> {
+    let bytes = store.read_blob(&image.id)?;
+    let config: serde_json::Value =
+        serde_json::from_slice(&bytes).context("the image config is corrupt")?;
+    Ok(config["config"].clone())
+}
+
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Entrypoint + command, with Docker's override rules: `--entrypoint`
+/// replaces the image's entrypoint and drops its command.
+fn command_line(config: &serde_json::Value, args: &CreateArgs) -> Vec<String> {
+    let (entrypoint, image_cmd) = match &args.entrypoint {
+        Some(e) if e.is_empty() => (Vec::new(), Vec::new()),
+        Some(e) => (vec![e.clone()], Vec::new()),
+        None => (strings(&config["Entrypoint"]), strings(&config["Cmd"])),
+    };
+    let cmd = if args.command.is_empty() {
+        image_cmd
+    } else {
+        args.command.clone()
+    };
+    entrypoint.into_iter().chain(cmd).collect()
+}
+
+/// `--env-file` lines (blank lines and `#` comments skipped), then `-e`.
+fn env_flags(args: &CreateArgs) -> Result<Vec<String>> {
+    let mut flags = Vec::new();
+    for path in &args.env_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the env file {}", path.display()))?;
+        for line in text.lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line
+                .split('=')
+                .next()
+                .is_some_and(|k| k.trim().is_empty() || k.contains(char::is_whitespace))
+            {
+                bail!(
+                    "invalid line in the env file {}: variable names cannot be empty or hold spaces",
+                    path.display()
+                );
+            }
+            flags.push(line.to_string());
+        }
+    }
+    flags.extend(args.env.iter().cloned());
+    Ok(flags)
+}
+
+/// The image's environment, then the flags (a bare NAME takes the host's
+/// value, or is dropped when the host has none), and a default PATH.
+fn environment(
+    config: &serde_json::Value,
+    flags: &[String],
+    host: &[(String, String)],
+) -> Vec<String> {
+    let mut env = strings(&config["Env"]);
+    let mut set = |entry: String| {
+        let key = entry.split('=').next().unwrap_or_default().to_string();
+        env.retain(|e| e.split('=').next() != Some(key.as_str()));
+        env.push(entry);
+    };
+    for flag in flags {
+        if flag.contains('=') {
+            set(flag.clone());
+        } else if let Some((_, value)) = host.iter().find(|(k, _)| k == flag) {
+            set(format!("{flag}={value}"));
+        }
+    }
+    if !env.iter().any(|e| e.starts_with("PATH=")) {
+        env.insert(0, format!("PATH={}", crate::runtime::DEFAULT_PATH));
+    }
+    env
+}
+
+/// The image's labels with `--label` on top.
+fn labels(config: &serde_json::Value, flags: &[String]) -> Result<BTreeMap<String, String>> {
+    let mut labels: BTreeMap<String, String> = config["Labels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for flag in flags {
+        let (key, value) = flag.split_once('=').unwrap_or((flag, ""));
+        if key.is_empty() {
+            bail!("invalid label {flag:?}: the key is empty");
+        }
+        labels.insert(key.to_string(), value.to_string());
+    }
+    Ok(labels)
+}
+
+/// `--log-opt`: `max-size` is honoured; anything else is refused.
+fn log_options(options: &[String]) -> Result<Option<u64>> {
+    let mut max_size = None;
+    for option in options {
+        match option.split_once('=') {
+            Some(("max-size", size)) => {
+                max_size = Some(
+                    crate::format::parse_size(size)
+                        .filter(|&s| s > 0)
+                        .with_context(|| format!("invalid --log-opt max-size {size:?}"))?,
+                )
+            }
+            _ => bail!("--log-opt {option:?} is not supported (rpod takes max-size=SIZE)"),
+        }
+    }
+    Ok(max_size)
+}
+
+/// `--security-opt`: `no-new-privileges[:true|=true]` is honoured, and
+/// `seccomp=unconfined` (no filter is applied yet); anything else is
+/// refused rather than silently ignored. Returns no-new-privileges.
+fn security_options(options: &[String]) -> Result<bool> {
+    let mut enabled = false;
+    for option in options {
+        match option.as_str() {
+            "no-new-privileges" | "no-new-privileges:true" | "no-new-privileges=true" => {
+                enabled = true
+            }
+            "no-new-privileges:false" | "no-new-privileges=false" => enabled = false,
+            "seccomp=unconfined" | "seccomp:unconfined" => {}
+            other => bail!("--security-opt {other:?} is not supported"),
+        }
+    }
+    Ok(enabled)
+}

@@ -1,0 +1,455 @@
+//! The monitor's life: start the container, relay its streams to the log
+//! and to attach clients until it ends, record the end, apply `--rm`.
+
+use super::log::{LogWriter, Stream};
+use super::{Launch, prepare, protocol};
+use crate::runtime::{self, StartFailed, Stdio};
+use crate::store::containers::{ContainerRecord, process_start_time};
+use anyhow::{Context, Result};
+use rustix::event::{PollFd, PollFlags};
+use rustix::fd::{FromRawFd, OwnedFd};
+use rustix::process::{Pid, Signal};
+use std::path::Path;
+
+/// Runs the monitor to the end; the exit code is the monitor's own.
+/// `report` hears `[0]` once the workload runs, or the exit code and the
+/// reason it could not start.
+pub fn run(launch: Launch, report: OwnedFd) -> i32 {
+    detach_stdio();
+    let Launch {
+        store,
+        record,
+        runtime_dir,
+        mapping,
+        attach,
+        terminal_size,
+    } = launch;
+    let mut relay = match start(store, &record, mapping, &runtime_dir, terminal_size) {
+        Ok(relay) => relay,
+        Err(e) => {
+            let failed = match e.downcast::<StartFailed>() {
+                Ok(failed) => failed,
+                Err(e) => StartFailed {
+                    code: runtime::SETUP_FAILED,
+                    message: crate::cli::one_line(&e),
+                },
+            };
+            let _ = rustix::io::write(&report, &failed.encode());
+            record_end(store, &record, |state| {
+                state.status = "created".into();
+                state.exit_code = Some(failed.code);
+            });
+            return 1;
+        }
+    };
+    relay.clients.extend(attach.map(Client::new));
+    let _ = rustix::io::write(&report, &[0]);
+    drop(report);
+    let code = relay.serve();
+    let finished = jiff::Timestamp::now().to_string();
+    record_end(store, &record, |state| {
+        state.status = "exited".into();
+        state.exit_code = Some(code);
+        state.finished_at = Some(finished);
+        state.monitor = None;
+        state.pid = None;
+    });
+    let _ = std::fs::remove_dir_all(&runtime_dir);
+    for client in &relay.clients {
+        let _ = protocol::send(&client.socket, protocol::EXIT, &code.to_le_bytes());
+    }
+    0
+}
+
+/// The monitor keeps no terminal: its own streams go to /dev/null.
+fn detach_stdio() {
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        for target in 0..3 {
+            // SAFETY: duplicating a descriptor this process owns.
+            unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), target) };
+        }
+    }
+}
+
+/// Unmounts the root filesystem, then removes the container (`--rm`) or
+/// records how it ended.
+fn record_end(
+    store: &crate::store::Store,
+    record: &ContainerRecord,
+    change: impl FnOnce(&mut crate::store::containers::ContainerState),
+) {
+    let rootfs = store.container_dir(&record.id).join("rootfs");
+    let _ = rustix::mount::unmount(&rootfs, rustix::mount::UnmountFlags::DETACH);
+    if record.config.auto_remove {
+        let _ = store.remove_container(&record.id);
+    } else {
+        let _ = store.update_container(&record.id, |r| change(&mut r.state));
+    }
+}
+
+/// Mounts, starts the init and records the container as running.
+fn start(
+    store: &crate::store::Store,
+    record: &ContainerRecord,
+    mapping: &crate::userns::IdMapping,
+    runtime_dir: &Path,
+    terminal_size: Option<rustix::termios::Winsize>,
+) -> Result<Relay> {
+    let spec = prepare::spec(store, record, mapping)?;
+    let signals = child_signals()?;
+    let listener = protocol::listen(runtime_dir)?;
+    let log = LogWriter::open(
+        &super::log_path(store, &record.id),
+        record.config.log_max_size,
+    )?;
+    let (stdio, outputs, input, console) = streams(record, terminal_size)?;
+    let init = runtime::spawn(&spec, stdio)?;
+    let (outputs, input, terminal) = match console {
+        Some(socket) => {
+            let master = runtime::tty::receive_master(&socket)?;
+            let input = rustix::io::dup(&master)?;
+            let terminal = rustix::io::dup(&master)?;
+            (
+                vec![Output::new(master, Stream::Stdout)],
+                Some(input),
+                Some(terminal),
+            )
+        }
+        None => (outputs, input, None),
+    };
+    if let Some(input) = &input {
+        set_nonblocking(input)?;
+    }
+    let me = std::process::id() as i32;
+    let started = jiff::Timestamp::now().to_string();
+    let init_raw = init.as_raw_nonzero().get();
+    store.update_container(&record.id, |r| {
+        r.state.status = "running".into();
+        r.state.started_at = Some(started);
+        r.state.finished_at = None;
+        r.state.exit_code = None;
+        r.state.monitor = process_start_time(me).map(|t| (me, t));
+        r.state.pid = process_start_time(init_raw).map(|t| (init_raw, t));
+    })?;
+    Ok(Relay {
+        init,
+        exit_code: None,
+        signals,
+        listener,
+        clients: Vec::new(),
+        outputs,
+        input,
+        pending_input: Vec::new(),
+        close_input: false,
+        terminal,
+        log,
+    })
+}
+
+type Streams = (Stdio, Vec<Output>, Option<OwnedFd>, Option<OwnedFd>);
+
+/// The container's side of its streams and the monitor's: pipes, or a
+/// socket on which the init sends its terminal.
+fn streams(
+    record: &ContainerRecord,
+    terminal_size: Option<rustix::termios::Winsize>,
+) -> Result<Streams> {
+    let pipe = || rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC);
+    if record.config.tty {
+        let (mine, theirs) = rustix::net::socketpair(
+            rustix::net::AddressFamily::UNIX,
+            rustix::net::SocketType::STREAM,
+            rustix::net::SocketFlags::CLOEXEC,
+            None,
+        )?;
+        let stdio = Stdio::Tty {
+            console: theirs,
+            size: terminal_size,
+        };
+        return Ok((stdio, Vec::new(), None, Some(mine)));
+    }
+    let (stdin, input) = if record.config.interactive {
+        let (read, write) = pipe()?;
+        (read, Some(write))
+    } else {
+        (
+            OwnedFd::from(std::fs::File::open("/dev/null").context("cannot open /dev/null")?),
+            None,
+        )
+    };
+    let (out_read, out_write) = pipe()?;
+    let (err_read, err_write) = pipe()?;
+    let stdio = Stdio::Pipes {
+        stdin,
+        stdout: out_write,
+        stderr: err_write,
+    };
+    let outputs = vec![
+        Output::new(out_read, Stream::Stdout),
+        Output::new(err_read, Stream::Stderr),
+    ];
+    Ok((stdio, outputs, input, None))
+}
+
+/// A descriptor that reports SIGCHLD (blocked, so it arrives only there).
+fn child_signals() -> Result<OwnedFd> {
+    // SAFETY: plain signal-mask syscalls; the fd returned is new and owned.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGCHLD);
+        libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        let fd = libc::signalfd(-1, &set, libc::SFD_CLOEXEC | libc::SFD_NONBLOCK);
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error()).context("cannot watch for SIGCHLD");
+        }
+        Ok(OwnedFd::from_raw_fd(fd))
+    }
+}
+
+fn set_nonblocking(fd: &OwnedFd) -> Result<()> {
+    let flags = rustix::fs::fcntl_getfl(fd)?;
+    rustix::fs::fcntl_setfl(fd, flags | rustix::fs::OFlags::NONBLOCK)?;
+    Ok(())
+}
+
+/// An attached client; `gone` once it hung up or could not be written to.
+struct Client {
+    socket: OwnedFd,
+    gone: bool,
+}
+
+impl Client {
+    fn new(socket: OwnedFd) -> Self {
+        Self {
+            socket,
+            gone: false,
+        }
+    }
+}
+
+/// One of the container's output streams; `closed` at its end.
+struct Output {
+    fd: OwnedFd,
+    stream: Stream,
+    closed: bool,
+}
+
+impl Output {
+    fn new(fd: OwnedFd, stream: Stream) -> Self {
+        Self {
+            fd,
+            stream,
+            closed: false,
+        }
+    }
+}
+
+/// The running container as the monitor sees it.
+struct Relay {
+    init: Pid,
+    exit_code: Option<i32>,
+    signals: OwnedFd,
+    listener: OwnedFd,
+    clients: Vec<Client>,
+    /// Where the container's output comes from (pipes or the terminal).
+    outputs: Vec<Output>,
+    /// Where clients' input goes, while open.
+    input: Option<OwnedFd>,
+    /// Input the container has not taken yet.
+    pending_input: Vec<u8>,
+    /// A client ended its input: close ours once `pending_input` is out.
+    close_input: bool,
+    /// The terminal's master, for window sizes.
+    terminal: Option<OwnedFd>,
+    log: LogWriter,
+}
+
+/// Which descriptor a poll entry watches.
+#[derive(Clone, Copy)]
+enum Watched {
+    Signals,
+    Listener,
+    Client(usize),
+    Output(usize),
+    Input,
+}
+
+impl Relay {
+    /// Relays until the init has exited and its output is drained;
+    /// returns its exit code.
+    fn serve(&mut self) -> i32 {
+        let mut buffer = protocol::buffer();
+        loop {
+            if let Some(code) = self.exit_code
+                && self.outputs.is_empty()
+            {
+                return code;
+            }
+            let ready = match self.wait() {
+                Ok(ready) => ready,
+                Err(_) => continue,
+            };
+            for watched in ready {
+                match watched {
+                    Watched::Signals => self.reap(),
+                    Watched::Listener => self.accept(),
+                    Watched::Client(i) => self.on_client_message(i, &mut buffer),
+                    Watched::Output(i) => self.on_container_output(i, &mut buffer),
+                    Watched::Input => self.flush_input(),
+                }
+            }
+            self.clients.retain(|c| !c.gone);
+            self.outputs.retain(|o| !o.closed);
+        }
+    }
+
+    /// Polls everything and returns what is ready.
+    fn wait(&self) -> rustix::io::Result<Vec<Watched>> {
+        let mut watched = vec![Watched::Signals, Watched::Listener];
+        let mut fds = vec![
+            PollFd::new(&self.signals, PollFlags::IN),
+            PollFd::new(&self.listener, PollFlags::IN),
+        ];
+        // Clients are not read while the container has not taken what
+        // they sent: that holds them back instead of buffering forever.
+        if self.pending_input.is_empty() {
+            for (i, client) in self.clients.iter().enumerate() {
+                watched.push(Watched::Client(i));
+                fds.push(PollFd::new(&client.socket, PollFlags::IN));
+            }
+        }
+        for (i, output) in self.outputs.iter().enumerate() {
+            watched.push(Watched::Output(i));
+            fds.push(PollFd::new(&output.fd, PollFlags::IN));
+        }
+        if let Some(input) = &self.input
+            && !self.pending_input.is_empty()
+        {
+            watched.push(Watched::Input);
+            fds.push(PollFd::new(input, PollFlags::OUT));
+        }
+        rustix::event::poll(&mut fds, None)?;
+        Ok(watched
+            .into_iter()
+            .zip(fds.iter().map(PollFd::revents))
+            .filter(|(_, flags)| !flags.is_empty())
+            .map(|(watched, _)| watched)
+            .collect())
+    }
+
+    fn reap(&mut self) {
+        let mut info = [0u8; 128];
+        while rustix::io::read(&self.signals, &mut info).is_ok_and(|n| n > 0) {}
+        if self.exit_code.is_some() {
+            return;
+        }
+        if let Ok(Some((_, status))) =
+            rustix::process::waitpid(Some(self.init), rustix::process::WaitOptions::NOHANG)
+        {
+            self.exit_code = status
+                .exit_status()
+                .or(status.terminating_signal().map(|s| 128 + s));
+        }
+    }
+
+    fn accept(&mut self) {
+        if let Ok(socket) =
+            rustix::net::accept_with(&self.listener, rustix::net::SocketFlags::CLOEXEC)
+        {
+            self.clients.push(Client::new(socket));
+        }
+    }
+
+    fn on_client_message(&mut self, i: usize, buffer: &mut [u8]) {
+        let message = match protocol::receive(&self.clients[i].socket, buffer) {
+            Ok(Some(message)) => message,
+            _ => {
+                self.clients[i].gone = true;
+                return;
+            }
+        };
+        match message {
+            (protocol::STDIN, data) if self.input.is_some() => {
+                self.pending_input.extend_from_slice(data);
+                self.flush_input();
+            }
+            (protocol::STDIN_EOF, _) if self.terminal.is_none() => {
+                self.close_input = true;
+                self.flush_input();
+            }
+            (protocol::RESIZE, size) => {
+                if let (Some(terminal), Some(rows), Some(cols)) =
+                    (&self.terminal, size.get(..2), size.get(2..4))
+                {
+                    let size = rustix::termios::Winsize {
+                        ws_row: u16::from_le_bytes([rows[0], rows[1]]),
+                        ws_col: u16::from_le_bytes([cols[0], cols[1]]),
+                        ws_xpixel: 0,
+                        ws_ypixel: 0,
+                    };
+                    let _ = rustix::termios::tcsetwinsize(terminal, size);
+                }
+            }
+            (protocol::SIGNAL, number) => {
+                if self.exit_code.is_none()
+                    && let Some(signal) = protocol::int(number).and_then(Signal::from_named_raw)
+                {
+                    let _ = rustix::process::kill_process(self.init, signal);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn flush_input(&mut self) {
+        let Some(input) = &self.input else {
+            self.pending_input.clear();
+            return;
+        };
+        while !self.pending_input.is_empty() {
+            match rustix::io::write(input, &self.pending_input) {
+                Ok(n) => {
+                    self.pending_input.drain(..n);
+                }
+                Err(rustix::io::Errno::INTR) => {}
+                Err(rustix::io::Errno::AGAIN) => return,
+                Err(_) => {
+                    // The container closed its input: what is left is lost.
+                    self.pending_input.clear();
+                    self.input = None;
+                    return;
+                }
+            }
+        }
+        if self.close_input {
+            self.input = None;
+        }
+    }
+
+    fn on_container_output(&mut self, i: usize, buffer: &mut [u8]) {
+        let output = &mut self.outputs[i];
+        let n = match rustix::io::read(&output.fd, &mut buffer[..protocol::MAX_PAYLOAD]) {
+            Ok(n) if n > 0 => n,
+            Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => return,
+            // End of file, or EIO: the terminal's last user closed it.
+            _ => {
+                output.closed = true;
+                return;
+            }
+        };
+        let data = &buffer[..n];
+        self.log.write(output.stream, data);
+        let kind = match output.stream {
+            Stream::Stdout => protocol::STDOUT,
+            Stream::Stderr => protocol::STDERR,
+        };
+        for client in self.clients.iter_mut().filter(|c| !c.gone) {
+            client.gone = protocol::send(&client.socket, kind, data).is_err();
+        }
+    }
+}
