@@ -110,7 +110,6 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     let image = find_or_pull(ctx, &store, args)?;
     let config = image_config(&store, &image)?;
     let id = containers::new_container_id()?;
-    let host_env: Vec<(String, String)> = std::env::vars().collect();
     let command = command_line(&config, args);
     if command.is_empty() {
         bail!("no command specified: the image has none, give one after the image name");
@@ -129,7 +128,10 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             ..ContainerState::default()
         },
         config: ContainerConfig {
-            env: environment(&config, &env_flags(args)?, &host_env),
+            env: environment(
+                strings(&config["Env"]),
+                &env_flags(&args.env_file, &args.env)?,
+            ),
             user: args.user.clone().unwrap_or_else(|| text(&config["User"])),
             workdir: args
                 .workdir
@@ -247,9 +249,9 @@ fn command_line(config: &serde_json::Value, args: &CreateArgs) -> Vec<String> {
 }
 
 /// `--env-file` lines (blank lines and `#` comments skipped), then `-e`.
-fn env_flags(args: &CreateArgs) -> Result<Vec<String>> {
+pub fn env_flags(env_files: &[std::path::PathBuf], env: &[String]) -> Result<Vec<String>> {
     let mut flags = Vec::new();
-    for path in &args.env_file {
+    for path in env_files {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the env file {}", path.display()))?;
         for line in text.lines() {
@@ -270,18 +272,14 @@ fn env_flags(args: &CreateArgs) -> Result<Vec<String>> {
             flags.push(line.to_string());
         }
     }
-    flags.extend(args.env.iter().cloned());
+    flags.extend(env.iter().cloned());
     Ok(flags)
 }
 
-/// The image's environment, then the flags (a bare NAME takes the host's
-/// value, or is dropped when the host has none), and a default PATH.
-fn environment(
-    config: &serde_json::Value,
-    flags: &[String],
-    host: &[(String, String)],
-) -> Vec<String> {
-    let mut env = strings(&config["Env"]);
+/// `base` (the image's or the container's environment), then the flags
+/// (a bare NAME takes this process's value, or is dropped when it has
+/// none), and a default PATH.
+pub fn environment(mut env: Vec<String>, flags: &[String]) -> Vec<String> {
     let mut set = |entry: String| {
         let key = entry.split('=').next().unwrap_or_default().to_string();
         env.retain(|e| e.split('=').next() != Some(key.as_str()));
@@ -290,8 +288,8 @@ fn environment(
     for flag in flags {
         if flag.contains('=') {
             set(flag.clone());
-        } else if let Some((_, value)) = host.iter().find(|(k, _)| k == flag) {
-            set(format!("{flag}={value}"));
+        } else if let Some(value) = std::env::var_os(flag) {
+            set(format!("{flag}={}", value.to_string_lossy()));
         }
     }
     if !env.iter().any(|e| e.starts_with("PATH=")) {

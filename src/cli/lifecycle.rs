@@ -268,6 +268,11 @@ impl Running {
         })
     }
 
+    /// The container's init, when its start time still matches.
+    pub fn init(&self) -> Option<Pid> {
+        self.init
+    }
+
     /// Signals the container's init (the monitor when the init is unknown:
     /// the container dies with it).
     pub fn signal(&self, signal: i32) -> Result<()> {

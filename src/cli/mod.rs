@@ -6,6 +6,7 @@ mod container_inspect;
 mod containers;
 mod context;
 mod create;
+mod exec;
 mod images;
 mod import;
 mod info;
@@ -67,6 +68,8 @@ pub enum Command {
     Wait(lifecycle::WaitArgs),
     /// Fetch the logs of a container
     Logs(logs::LogsArgs),
+    /// Run a command in a running container
+    Exec(exec::ExecArgs),
     /// List containers
     Ps(containers::PsArgs),
     /// Remove one or more containers
@@ -122,6 +125,8 @@ pub enum ContainerCommand {
     Wait(lifecycle::WaitArgs),
     /// Fetch the logs of a container
     Logs(logs::LogsArgs),
+    /// Run a command in a running container
+    Exec(Box<exec::ExecArgs>),
     /// Display detailed information on one or more containers
     Inspect(ContainerInspectArgs),
     /// List containers
@@ -208,6 +213,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Logs(args) | Command::Container(ContainerCommand::Logs(args)) => {
             logs::logs(&ctx, args)
         }
+        Command::Exec(args) => exec::exec(&ctx, args),
+        Command::Container(ContainerCommand::Exec(args)) => exec::exec(&ctx, *args),
         Command::Container(ContainerCommand::Inspect(args)) => inspect::inspect(
             &ctx,
             inspect::InspectArgs {

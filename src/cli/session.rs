@@ -131,6 +131,62 @@ pub fn relay(socket: &OwnedFd, options: &Options) -> Result<Ended> {
     }
 }
 
+/// Relays between this terminal and a pseudo-terminal master of the
+/// container's (an `exec -t`), until the container side closes it or the
+/// user types the detach keys.
+pub fn relay_terminal(master: &OwnedFd, options: &Options) -> Result<Ended> {
+    let _raw = RawTerminal::enter();
+    let signals = watch_signals(options)?;
+    let mut buffer = protocol::buffer();
+    let mut reading_stdin = options.stdin;
+    let mut detach = Detach::new(&options.detach_keys);
+    let stdin = std::io::stdin();
+    loop {
+        let mut fds = vec![
+            PollFd::new(master, PollFlags::IN),
+            PollFd::new(&signals, PollFlags::IN),
+        ];
+        if reading_stdin {
+            fds.push(PollFd::new(&stdin, PollFlags::IN));
+        }
+        match rustix::event::poll(&mut fds, None) {
+            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e).context("cannot wait for the container"),
+        }
+        let ready: Vec<bool> = fds.iter().map(|f| !f.revents().is_empty()).collect();
+        drop(fds);
+        if ready[0] {
+            match rustix::io::read(master, &mut buffer) {
+                Ok(n) if n > 0 => write_all(std::io::stdout(), &buffer[..n]),
+                Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
+                // EIO: the last process holding the terminal is gone.
+                _ => return Ok(Ended::Lost),
+            }
+        }
+        if ready[1] {
+            while rustix::io::read(&signals, &mut buffer).is_ok_and(|n| n > 0) {}
+            if let Some(size) = terminal_size() {
+                let _ = rustix::termios::tcsetwinsize(master, size);
+            }
+        }
+        if reading_stdin && ready[2] {
+            match rustix::io::read(&stdin, &mut buffer) {
+                Ok(0) | Err(rustix::io::Errno::BADF | rustix::io::Errno::IO) => {
+                    reading_stdin = false
+                }
+                Ok(n) => {
+                    let (data, detached) = detach.filter(&buffer[..n]);
+                    write_all(master, &data);
+                    if detached {
+                        return Ok(Ended::Detached);
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
+
 /// Output goes out as it comes; a closed stdout only loses it.
 fn write_all(fd: impl AsFd, mut data: &[u8]) {
     while !data.is_empty() {

@@ -5,7 +5,7 @@
 //! Its standard streams are the monitor's pipes, or a terminal it opens
 //! in the container's own devpts.
 
-use super::{Spec, StartFailed, Stdio, capabilities, exec, mounts, tty};
+use super::{Process, Security, Spec, StartFailed, Stdio, capabilities, exec, mounts, tty};
 use anyhow::{Context, Result};
 use rustix::fd::{AsRawFd, OwnedFd};
 use rustix::process::Signal;
@@ -17,11 +17,19 @@ pub const SETUP_FAILED: i32 = 125;
 /// reason go to `status` (close-on-exec: a successful exec closes it
 /// empty) and the process ends.
 pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd) -> ! {
-    let (code, message) = match prepare(spec, stdio) {
-        Ok(()) => exec::exec(&spec.process.args, &spec.process.env),
+    let prepared = prepare(spec, stdio);
+    exec_or_report(prepared, &spec.process, &status)
+}
+
+/// Execs the workload once `prepared` succeeded; otherwise, or when the
+/// exec fails, reports the exit code and reason on `status` and ends
+/// the process.
+pub(super) fn exec_or_report(prepared: Result<()>, process: &Process, status: &OwnedFd) -> ! {
+    let (code, message) = match prepared {
+        Ok(()) => exec::exec(&process.args, &process.env),
         Err(e) => (SETUP_FAILED, crate::cli::one_line(&e)),
     };
-    let _ = rustix::io::write(&status, &StartFailed { code, message }.encode());
+    let _ = rustix::io::write(status, &StartFailed { code, message }.encode());
     // SAFETY: leaving the forked child without unwinding the parent's state.
     unsafe { libc::_exit(code) }
 }
@@ -29,7 +37,31 @@ pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd) -> ! {
 fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
     // The container dies with the process that waits for it.
     rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
-    let console = match stdio {
+    let terminal = use_stdio(stdio)?;
+    // A mount namespace of its own, so that pivot_root does not move the
+    // waiting parent into the container.
+    // SAFETY: only the mount namespace is unshared.
+    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }
+        .context("cannot create a mount namespace")?;
+    mounts::prepare(spec)?;
+    mounts::pivot(&spec.rootfs)?;
+    if let Some((socket, size)) = terminal {
+        tty::take_new_terminal(&socket, size, tty::Console::Bind)?;
+    }
+    if !spec.security.privileged {
+        mounts::mask_kernel_files()?;
+    }
+    rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
+    enter_workdir(&spec.process.cwd)?;
+    become_workload(&spec.process, &spec.security)
+}
+
+/// Puts pipes in place as the standard streams; for a terminal, returns
+/// the socket and size to make one with once inside the container.
+pub(super) fn use_stdio(
+    stdio: Stdio,
+) -> Result<Option<(OwnedFd, Option<rustix::termios::Winsize>)>> {
+    match stdio {
         Stdio::Pipes {
             stdin,
             stdout,
@@ -43,32 +75,23 @@ fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
                         .context("cannot set up the standard streams");
                 }
             }
-            None
+            Ok(None)
         }
-        Stdio::Tty { console, size } => Some((console, size)),
-    };
-    // A mount namespace of its own, so that pivot_root does not move the
-    // waiting parent into the container.
-    // SAFETY: only the mount namespace is unshared.
-    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }
-        .context("cannot create a mount namespace")?;
-    mounts::prepare(spec)?;
-    mounts::pivot(&spec.rootfs)?;
-    if let Some((socket, size)) = console {
-        tty::become_console(&socket, size)?;
+        Stdio::Tty { console, size } => Ok(Some((console, size))),
     }
-    if !spec.security.privileged {
-        mounts::mask_kernel_files()?;
-    }
-    rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
-    enter_workdir(&spec.process.cwd)?;
+}
+
+/// The last steps of every container process before its exec: no
+/// inherited descriptors, the capability bounding set, the user, the
+/// capabilities, no_new_privs, default signal handling.
+pub(super) fn become_workload(process: &Process, security: &Security) -> Result<()> {
     close_inherited_descriptors();
-    capabilities::limit_bounding_set(spec.security.capabilities)?;
-    become_user(spec)?;
-    if spec.process.uid == 0 {
-        capabilities::apply(spec.security.capabilities)?;
+    capabilities::limit_bounding_set(security.capabilities)?;
+    become_user(process)?;
+    if process.uid == 0 {
+        capabilities::apply(security.capabilities)?;
     }
-    if spec.security.no_new_privileges {
+    if security.no_new_privileges {
         rustix::thread::set_no_new_privs(true).context("cannot set no_new_privs")?;
     }
     default_signals();
@@ -109,8 +132,7 @@ fn close_inherited_descriptors() {
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, CLOSE_RANGE_CLOEXEC) };
 }
 
-fn become_user(spec: &Spec) -> Result<()> {
-    let process = &spec.process;
+fn become_user(process: &Process) -> Result<()> {
     let groups: Vec<libc::gid_t> = process.groups.clone();
     // SAFETY: a valid pointer and length; refused (EPERM) where setgroups
     // is denied, as under a single-uid mapping.

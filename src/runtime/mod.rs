@@ -11,6 +11,8 @@ mod exec;
 pub use exec::DEFAULT_PATH;
 mod init;
 pub use init::SETUP_FAILED;
+mod join;
+pub use join::{Exec, exec_in};
 mod mounts;
 pub mod tty;
 pub mod user;

@@ -1,7 +1,9 @@
-//! Terminals for `-t`: the init opens a pseudo-terminal in the
-//! container's own devpts (so `tty` names `/dev/pts/0` and `/dev/console`
-//! is it), makes it its controlling terminal and standard streams, and
-//! sends the master side to the monitor over a unix socket.
+//! Terminals for `-t`: a container process opens a pseudo-terminal in
+//! the container's own devpts (so `tty` names `/dev/pts/N`), makes it its
+//! controlling terminal and standard streams, and sends the master side
+//! over a unix socket to whoever relays it (the monitor for the init,
+//! `rpod exec` for an exec'd process). The init's terminal is also
+//! `/dev/console`.
 
 use anyhow::{Context, Result, bail};
 use rustix::fd::{AsFd, AsRawFd, OwnedFd};
@@ -14,9 +16,21 @@ use std::io::{IoSlice, IoSliceMut};
 use std::mem::MaybeUninit;
 use std::os::unix::ffi::OsStrExt;
 
-/// In the init, after `pivot_root`: opens the terminal, hands its master
-/// to the monitor through `socket` and takes the terminal as its own.
-pub fn become_console(socket: &OwnedFd, size: Option<rustix::termios::Winsize>) -> Result<()> {
+/// Whether the new terminal is also bound over `/dev/console`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Console {
+    Bind,
+    Leave,
+}
+
+/// Inside the container (after `pivot_root` or joining its mount
+/// namespace): opens a terminal, hands its master out through `socket`
+/// and takes the terminal as this process's own.
+pub fn take_new_terminal(
+    socket: &OwnedFd,
+    size: Option<rustix::termios::Winsize>,
+    console: Console,
+) -> Result<()> {
     let master = rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY)
         .context("cannot open /dev/ptmx in the container")?;
     rustix::pty::unlockpt(&master).context("cannot unlock the terminal")?;
@@ -25,10 +39,12 @@ pub fn become_console(socket: &OwnedFd, size: Option<rustix::termios::Winsize>) 
     if let Some(size) = size {
         rustix::termios::tcsetwinsize(&terminal, size).context("cannot size the terminal")?;
     }
-    let name = rustix::pty::ptsname(&master, Vec::new()).context("cannot name the terminal")?;
-    let name = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(name.as_bytes()));
-    std::fs::File::create("/dev/console").context("cannot create /dev/console")?;
-    rustix::mount::mount_bind(&name, "/dev/console").context("cannot bind /dev/console")?;
+    if console == Console::Bind {
+        let name = rustix::pty::ptsname(&master, Vec::new()).context("cannot name the terminal")?;
+        let name = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(name.as_bytes()));
+        std::fs::File::create("/dev/console").context("cannot create /dev/console")?;
+        rustix::mount::mount_bind(&name, "/dev/console").context("cannot bind /dev/console")?;
+    }
     send_fd(socket, &master)?;
     drop(master);
     rustix::process::setsid().context("cannot start a session")?;
@@ -54,11 +70,11 @@ fn send_fd(socket: &OwnedFd, fd: &OwnedFd) -> Result<()> {
         &mut control,
         SendFlags::empty(),
     )
-    .context("cannot pass the terminal to the monitor")?;
+    .context("cannot pass the terminal on")?;
     Ok(())
 }
 
-/// In the monitor: the master side the init sent.
+/// In the relaying process: the master side the container process sent.
 pub fn receive_master(socket: &OwnedFd) -> Result<OwnedFd> {
     let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
     let mut control = RecvAncillaryBuffer::new(&mut space);
