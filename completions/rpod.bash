@@ -16,6 +16,9 @@ _rpod() {
             ",$1")
                 cmd="rpod"
                 ;;
+            rpod,attach)
+                cmd="rpod__subcmd__attach"
+                ;;
             rpod,container)
                 cmd="rpod__subcmd__container"
                 ;;
@@ -93,6 +96,9 @@ _rpod() {
                 ;;
             rpod,wait)
                 cmd="rpod__subcmd__wait"
+                ;;
+            rpod__subcmd__container,attach)
+                cmd="rpod__subcmd__container__subcmd__attach"
                 ;;
             rpod__subcmd__container,create)
                 cmd="rpod__subcmd__container__subcmd__create"
@@ -176,7 +182,7 @@ _rpod() {
 
     case "${cmd}" in
         rpod)
-            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec ps rm container pull images image-ls image tag rmi history inspect import login logout info version unshare"
+            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec attach ps rm container pull images image-ls image tag rmi history inspect import login logout info version unshare"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,13 +203,73 @@ _rpod() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        rpod__subcmd__container)
-            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec inspect ls ps list rm remove"
+        rpod__subcmd__attach)
+            opts="-h -V --detach-keys --no-stdin --sig-proxy --root --runroot --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__container)
+            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec attach inspect ls ps list rm remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__container__subcmd__attach)
+            opts="-h -V --detach-keys --no-stdin --sig-proxy --root --runroot --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

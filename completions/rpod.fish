@@ -37,6 +37,7 @@ complete -c rpod -n "__fish_rpod_needs_command" -f -a "kill" -d 'Send a signal t
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "wait" -d 'Block until containers stop, then print their exit codes'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "logs" -d 'Fetch the logs of a container'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "exec" -d 'Run a command in a running container'
+complete -c rpod -n "__fish_rpod_needs_command" -f -a "attach" -d 'Attach this terminal to a running container'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "ps" -d 'List containers'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "rm" -d 'Remove one or more containers'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "container" -d 'Manage containers'
@@ -168,6 +169,14 @@ complete -c rpod -n "__fish_rpod_using_subcommand exec" -l privileged -d 'Give e
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-terminal'
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -l sig-proxy -d 'Pass received signals on to the container (not with a terminal)' -r -f -a "true\t''
+false\t''"
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -l no-stdin -d 'Do not attach standard input'
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s f -l filter -d 'Filter output (status=STATUS, name=NAME, id=ID, ancestor=IMAGE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
@@ -184,25 +193,26 @@ complete -c rpod -n "__fish_rpod_using_subcommand rm" -l runroot -d 'Runtime sta
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s f -l force -d 'Force the removal of a running container (kills it)'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s V -l version -d 'Print version'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -s h -l help -d 'Print help'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -s V -l version -d 'Print version'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "run" -d 'Run a command in a new container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "create" -d 'Create a new container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "start" -d 'Start one or more stopped containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "stop" -d 'Stop one or more running containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "restart" -d 'Restart one or more containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "kill" -d 'Send a signal to one or more running containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "wait" -d 'Block until containers stop, then print their exit codes'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "logs" -d 'Fetch the logs of a container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "exec" -d 'Run a command in a running container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "inspect" -d 'Display detailed information on one or more containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "ls" -d 'List containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "ps" -d 'List containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "list" -d 'List containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "rm" -d 'Remove one or more containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec inspect ls ps list rm remove" -f -a "remove" -d 'Remove one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "run" -d 'Run a command in a new container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "create" -d 'Create a new container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "start" -d 'Start one or more stopped containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "stop" -d 'Stop one or more running containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "restart" -d 'Restart one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "kill" -d 'Send a signal to one or more running containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "wait" -d 'Block until containers stop, then print their exit codes'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "logs" -d 'Fetch the logs of a container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "exec" -d 'Run a command in a running container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "attach" -d 'Attach this terminal to a running container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "inspect" -d 'Display detailed information on one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "ls" -d 'List containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "ps" -d 'List containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "list" -d 'List containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "rm" -d 'Remove one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "remove" -d 'Remove one or more containers'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l sig-proxy -d 'Pass received signals on to the container (not with -t)' -r -f -a "true\t''
 false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l detach-keys -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
@@ -317,6 +327,14 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -s t -l tty -d 'Allocate a pseudo-terminal'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l detach-keys -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l sig-proxy -d 'Pass received signals on to the container (not with a terminal)' -r -f -a "true\t''
+false\t''"
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not attach standard input'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F

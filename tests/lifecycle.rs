@@ -353,3 +353,54 @@ fn terminals_sizes_and_detaching() {
     assert_eq!(state(&env, "bg"), "running 0\n");
     env.ok(&["rm", "-f", "bg"]);
 }
+
+#[test]
+fn attach_follows_output_passes_signals_and_detaches() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    // A terminal container: attach, type, detach, attach again, end it.
+    env.ok(&["run", "-dit", "--name", "shell", &image, "sh"]);
+    let mut term = Terminal::spawn(&env, "rpod attach shell");
+    term.type_text("echo $((6*7))\r");
+    term.wait_for("42\n");
+    term.type_text("\x10\x11");
+    assert_eq!(term.wait(), Some(0));
+    assert_eq!(state(&env, "shell"), "running 0\n");
+    let mut term = Terminal::spawn(&env, "rpod attach shell");
+    term.type_text("exit 3\r");
+    assert_eq!(term.wait(), Some(3));
+    assert_eq!(state(&env, "shell"), "exited 3\n");
+    let err = env.fails(&["attach", "shell"], 125);
+    assert_eq!(
+        err,
+        "Error: you cannot attach to a stopped container, start it first\n"
+    );
+
+    // Without a terminal: output from the moment of attaching, and the
+    // CLI's signals reach the container.
+    env.ok(&["run", "-d", "--name", "quiet", &image, "sh", "-c", GRACEFUL]);
+    eventually("quiet ready", || logs_so_far(&env, "quiet") == "ready\n");
+    let attached = env
+        .rpod_cmd(&["attach", "quiet"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The monitor lists its clients in /proc: wait until this one is in.
+    let monitor = env.ok(&["inspect", "--format", "{{.State.ConmonPid}}", "quiet"]);
+    eventually("attach client connected", || {
+        std::fs::read_dir(format!("/proc/{}/fd", monitor.trim()))
+            .map(|fds| {
+                fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+                    .filter(|target| target.to_string_lossy().starts_with("socket:"))
+                    .count()
+                    >= 2
+            })
+            .unwrap_or(false)
+    });
+    // SAFETY: signalling the CLI this test started.
+    unsafe { libc::kill(attached.id() as i32, libc::SIGTERM) };
+    let out = attached.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "bye\n");
+    assert_eq!(state(&env, "quiet"), "exited 0\n");
+}

@@ -2,6 +2,7 @@
 //! and the policy that turns every failure into one line on stderr and
 //! Docker's exit codes (125 for rpod's own failures).
 
+mod attach;
 mod container_inspect;
 mod containers;
 mod context;
@@ -70,6 +71,8 @@ pub enum Command {
     Logs(logs::LogsArgs),
     /// Run a command in a running container
     Exec(exec::ExecArgs),
+    /// Attach this terminal to a running container
+    Attach(attach::AttachArgs),
     /// List containers
     Ps(containers::PsArgs),
     /// Remove one or more containers
@@ -127,6 +130,8 @@ pub enum ContainerCommand {
     Logs(logs::LogsArgs),
     /// Run a command in a running container
     Exec(Box<exec::ExecArgs>),
+    /// Attach this terminal to a running container
+    Attach(attach::AttachArgs),
     /// Display detailed information on one or more containers
     Inspect(ContainerInspectArgs),
     /// List containers
@@ -214,6 +219,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             logs::logs(&ctx, args)
         }
         Command::Exec(args) => exec::exec(&ctx, args),
+        Command::Attach(args) | Command::Container(ContainerCommand::Attach(args)) => {
+            attach::attach(&ctx, args)
+        }
         Command::Container(ContainerCommand::Exec(args)) => exec::exec(&ctx, *args),
         Command::Container(ContainerCommand::Inspect(args)) => inspect::inspect(
             &ctx,
