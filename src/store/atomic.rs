@@ -1,13 +1,28 @@
 //! Crash-safe file replacement: write a temporary file beside the target,
-//! fsync it, rename it over the target, fsync the directory.
+//! fsync it, rename it over the target, fsync the directory (or, for
+//! state rewritten at every container start, the same without fsyncs).
 
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
 
 /// Replaces `path` with `bytes` so that readers see the old or the new
-/// content, never a mix, whatever happens to this process.
+/// content, never a mix, whatever happens to this process or the machine.
 pub fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    replace(path, bytes, mode, true)
+}
+
+/// Replaces `path` with `bytes` like [`write_file`], but without waiting
+/// for the disk: any crash of rpod (kill -9 included) still leaves the
+/// old or the new content, and only a power loss may lose the change.
+/// For state rewritten at every start and stop, such as container
+/// records, where two fsyncs would cost more than starting the container
+/// and losing the last change to a power cut is harmless.
+pub fn replace_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    replace(path, bytes, mode, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], mode: u32, durable: bool) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let dir = path
         .parent()
@@ -19,10 +34,12 @@ pub fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(mode))?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
-    sync_dir(dir)
+    if durable { sync_dir(dir) } else { Ok(()) }
 }
 
 /// Makes a rename or creation inside `dir` durable.

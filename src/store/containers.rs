@@ -166,7 +166,8 @@ impl Store {
     /// Replaces a container's record.
     pub fn write_container(&self, record: &ContainerRecord) -> Result<()> {
         let path = self.container_dir(&record.id).join("container.json");
-        super::atomic::write_file(&path, &serde_json::to_vec_pretty(record)?, 0o600)
+        // Rewritten at every start and stop: no fsync (see replace_file).
+        super::atomic::replace_file(&path, &serde_json::to_vec_pretty(record)?, 0o600)
     }
 
     /// Reads, changes and writes one record under the containers lock, so
