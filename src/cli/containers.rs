@@ -115,11 +115,15 @@ fn since(time: Option<&str>, now: jiff::Timestamp) -> Option<Duration> {
 
 /// Docker's STATUS text.
 fn status_text(c: &ContainerRecord, now: jiff::Timestamp) -> String {
-    match c.state.effective_status() {
-        "running" => format!(
+    let up = || {
+        format!(
             "Up {}",
             since(c.state.started_at.as_deref(), now).map_or("".into(), format::human_duration)
-        ),
+        )
+    };
+    match c.state.effective_status() {
+        "running" => up(),
+        "paused" => format!("{} (Paused)", up()),
         "exited" => {
             let code = c
                 .state
@@ -186,7 +190,7 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
     let mut failed = false;
     for input in &args.containers {
         match find(&containers, input) {
-            Ok(c) if c.state.effective_status() == "running" && !args.force => {
+            Ok(c) if c.state.is_running() && !args.force => {
                 eprintln!(
                     "Error: cannot remove container {input}: container is running: stop the container before removing or force remove"
                 );

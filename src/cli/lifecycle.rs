@@ -92,7 +92,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<()> {
     )?;
     if !args.attach {
         return each_container(ctx, &args.containers, |store, record| {
-            if record.state.effective_status() == "running" {
+            if record.state.is_running() {
                 return Ok(());
             }
             launch(ctx, store, record.clone(), false).map(drop)
@@ -103,7 +103,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<()> {
     };
     let store = ctx.store()?;
     let record = find(&store.containers()?, input)?.clone();
-    if record.state.effective_status() == "running" {
+    if record.state.is_running() {
         return Ok(());
     }
     let id = record.id.clone();
@@ -254,7 +254,7 @@ pub struct Running {
 impl Running {
     /// The container's processes, when it is running.
     pub fn of(record: &ContainerRecord) -> Option<Self> {
-        if record.state.effective_status() != "running" {
+        if !record.state.is_running() {
             return None;
         }
         let alive = |(pid, start): (i32, u64)| {

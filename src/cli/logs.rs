@@ -122,9 +122,7 @@ fn follow(
         .and_then(|f| f.metadata().ok())
         .map(|m| m.ino());
     loop {
-        let running = store
-            .container(id)
-            .is_ok_and(|r| r.state.effective_status() == "running");
+        let running = store.container(id).is_ok_and(|r| r.state.is_running());
         let current = std::fs::metadata(path).ok().map(|m| m.ino());
         if current != inode {
             file = std::fs::File::open(path).ok();

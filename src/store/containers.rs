@@ -64,7 +64,7 @@ pub struct ContainerConfig {
 /// Where a container is in its life.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContainerState {
-    /// `created`, `running` or `exited`.
+    /// `created`, `running`, `paused` or `exited`.
     pub status: String,
     pub exit_code: Option<i32>,
     pub started_at: Option<String>,
@@ -79,14 +79,23 @@ pub struct ContainerState {
 }
 
 impl ContainerState {
-    /// `running` only while the recorded monitor is still the same
-    /// process; a container whose monitor was killed has exited.
+    /// `running` (or `paused`) only while the recorded monitor is still
+    /// the same process; a container whose monitor was killed has exited.
     pub fn effective_status(&self) -> &str {
         match (self.status.as_str(), self.monitor) {
-            ("running", Some((pid, start))) if process_start_time(pid) == Some(start) => "running",
-            ("running", _) => "exited",
+            (status @ ("running" | "paused"), Some((pid, start)))
+                if process_start_time(pid) == Some(start) =>
+            {
+                status
+            }
+            ("running" | "paused", _) => "exited",
             (status, _) => status,
         }
+    }
+
+    /// Whether the container's processes exist: running or paused.
+    pub fn is_running(&self) -> bool {
+        matches!(self.effective_status(), "running" | "paused")
     }
 }
 
