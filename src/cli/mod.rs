@@ -15,6 +15,7 @@ mod login;
 mod logs;
 mod progress;
 mod pull;
+mod rename;
 mod run;
 mod session;
 mod signals;
@@ -71,6 +72,8 @@ pub enum Command {
     Ps(containers::PsArgs),
     /// Remove one or more containers
     Rm(containers::RmArgs),
+    /// Rename a container
+    Rename(rename::RenameArgs),
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
@@ -130,6 +133,8 @@ pub enum ContainerCommand {
     /// Remove one or more containers
     #[command(visible_alias = "remove")]
     Rm(containers::RmArgs),
+    /// Rename a container
+    Rename(rename::RenameArgs),
 }
 
 /// `container inspect`: `inspect` limited to containers.
@@ -221,6 +226,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Rm(args) | Command::Container(ContainerCommand::Rm(args)) => {
             containers::rm(&ctx, args)
+        }
+        Command::Rename(args) | Command::Container(ContainerCommand::Rename(args)) => {
+            rename::rename(&ctx, args)
         }
         Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
         Command::Images(args) | Command::Image(ImageCommand::Ls(args)) => images::list(&ctx, args),

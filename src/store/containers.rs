@@ -152,17 +152,7 @@ impl Store {
     pub fn create_container(&self, record: &ContainerRecord) -> Result<PathBuf> {
         std::fs::create_dir_all(self.containers_dir())?;
         let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
-        if let Some(other) = self
-            .containers()?
-            .into_iter()
-            .find(|c| c.name == record.name)
-        {
-            bail!(
-                "the container name \"/{}\" is already in use by container \"{}\"; remove or rename that container",
-                record.name,
-                other.id
-            );
-        }
+        self.ensure_name_free(&record.name)?;
         let dir = self.container_dir(&record.id);
         for sub in ["upper", "work", "rootfs"] {
             std::fs::create_dir_all(dir.join(sub))
@@ -170,6 +160,28 @@ impl Store {
         }
         self.write_container(record)?;
         Ok(dir)
+    }
+
+    /// Gives container `id` a new name, unique among all containers; safe
+    /// while the container runs (its monitor updates the record under the
+    /// same lock).
+    pub fn rename_container(&self, id: &str, name: &str) -> Result<()> {
+        let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
+        self.ensure_name_free(name)?;
+        let mut record = self.container(id)?;
+        record.name = name.to_string();
+        self.write_container(&record)
+    }
+
+    /// Fails when another container has `name` (call under the lock).
+    fn ensure_name_free(&self, name: &str) -> Result<()> {
+        if let Some(other) = self.containers()?.into_iter().find(|c| c.name == name) {
+            bail!(
+                "the container name \"/{name}\" is already in use by container \"{}\"; remove or rename that container",
+                other.id
+            );
+        }
+        Ok(())
     }
 
     /// Replaces a container's record.
