@@ -146,7 +146,7 @@ fn follow(
 
 /// `--since`/`--until`: an RFC 3339 time, Unix seconds, or a duration
 /// before now (`10m`, `1h30m`).
-fn parse_time(text: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp> {
+pub(super) fn parse_time(text: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp> {
     if let Ok(time) = text.parse::<jiff::Timestamp>() {
         return Ok(time);
     }

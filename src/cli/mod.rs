@@ -135,6 +135,8 @@ pub enum ContainerCommand {
     Rm(containers::RmArgs),
     /// Rename a container
     Rename(rename::RenameArgs),
+    /// Remove all stopped containers
+    Prune(containers::PruneArgs),
 }
 
 /// `container inspect`: `inspect` limited to containers.
@@ -230,6 +232,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rename(args) | Command::Container(ContainerCommand::Rename(args)) => {
             rename::rename(&ctx, args)
         }
+        Command::Container(ContainerCommand::Prune(args)) => containers::prune(&ctx, args),
         Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
         Command::Images(args) | Command::Image(ImageCommand::Ls(args)) => images::list(&ctx, args),
         Command::Tag(args) | Command::Image(ImageCommand::Tag(args)) => images::tag(&ctx, args),

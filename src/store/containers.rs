@@ -212,6 +212,33 @@ impl Store {
         serde_json::from_slice(&bytes).with_context(|| format!("{} is corrupt", path.display()))
     }
 
+    /// Bytes the container changed: the sizes of the files in its upper
+    /// directory, each hard-linked file once (Docker's `SizeRw`). Needs
+    /// the user namespace: directories there may belong to subordinate ids.
+    pub fn container_changes_size(&self, id: &str) -> Result<u64> {
+        use std::os::unix::fs::MetadataExt;
+        let mut seen = std::collections::HashSet::new();
+        let mut total = 0;
+        let mut pending = vec![self.container_dir(id).join("upper")];
+        while let Some(dir) = pending.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let meta = entry.metadata()?;
+                if meta.is_dir() {
+                    pending.push(entry.path());
+                } else if meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())) {
+                    total += meta.size();
+                }
+            }
+        }
+        Ok(total)
+    }
+
     /// Removes a container's directory (inside the user namespace: its
     /// upper layer holds files of subordinate ids). Renamed away first, so
     /// a crash leaves debris in `tmp/`, not half a container.
