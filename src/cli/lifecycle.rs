@@ -268,6 +268,11 @@ impl Running {
         })
     }
 
+    /// The container's init, when known.
+    pub fn init(&self) -> Option<i32> {
+        self.init.map(|pid| pid.as_raw_nonzero().get())
+    }
+
     /// Signals the container's init (the monitor when the init is unknown:
     /// the container dies with it).
     pub fn signal(&self, signal: i32) -> Result<()> {

@@ -19,6 +19,7 @@ mod rename;
 mod run;
 mod session;
 mod signals;
+mod top;
 mod unshare;
 
 use clap::{Parser, Subcommand};
@@ -74,6 +75,8 @@ pub enum Command {
     Rm(containers::RmArgs),
     /// Rename a container
     Rename(rename::RenameArgs),
+    /// Display the running processes of a container
+    Top(top::TopArgs),
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
@@ -135,6 +138,8 @@ pub enum ContainerCommand {
     Rm(containers::RmArgs),
     /// Rename a container
     Rename(rename::RenameArgs),
+    /// Display the running processes of a container
+    Top(top::TopArgs),
     /// Remove all stopped containers
     Prune(containers::PruneArgs),
 }
@@ -231,6 +236,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Rename(args) | Command::Container(ContainerCommand::Rename(args)) => {
             rename::rename(&ctx, args)
+        }
+        Command::Top(args) | Command::Container(ContainerCommand::Top(args)) => {
+            top::top(&ctx, args)
         }
         Command::Container(ContainerCommand::Prune(args)) => containers::prune(&ctx, args),
         Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
