@@ -207,7 +207,7 @@ pub fn restart(ctx: &Context, args: RestartArgs) -> Result<()> {
 
 /// Applies `action` to each named container and prints its name, as
 /// Docker does; failures are reported one line each and end with 125.
-fn each_container(
+pub(super) fn each_container(
     ctx: &Context,
     inputs: &[String],
     mut action: impl FnMut(&Store, &ContainerRecord) -> Result<()>,

@@ -13,6 +13,7 @@ mod inspect;
 mod lifecycle;
 mod login;
 mod logs;
+mod pause;
 mod progress;
 mod pull;
 mod rename;
@@ -77,6 +78,10 @@ pub enum Command {
     Rename(rename::RenameArgs),
     /// Display the running processes of a container
     Top(top::TopArgs),
+    /// Pause all processes within one or more containers
+    Pause(pause::PauseArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(pause::PauseArgs),
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
@@ -140,6 +145,10 @@ pub enum ContainerCommand {
     Rename(rename::RenameArgs),
     /// Display the running processes of a container
     Top(top::TopArgs),
+    /// Pause all processes within one or more containers
+    Pause(pause::PauseArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(pause::PauseArgs),
     /// Remove all stopped containers
     Prune(containers::PruneArgs),
 }
@@ -239,6 +248,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Top(args) | Command::Container(ContainerCommand::Top(args)) => {
             top::top(&ctx, args)
+        }
+        Command::Pause(args) | Command::Container(ContainerCommand::Pause(args)) => {
+            pause::pause(&ctx, args)
+        }
+        Command::Unpause(args) | Command::Container(ContainerCommand::Unpause(args)) => {
+            pause::unpause(&ctx, args)
         }
         Command::Container(ContainerCommand::Prune(args)) => containers::prune(&ctx, args),
         Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
