@@ -232,7 +232,7 @@ impl DelegatedFreezer {
         if !rustix::process::geteuid().is_root() || !root.join("tasks").exists() {
             return None;
         }
-        let dir = root.join(format!("rpod-test-{}", std::process::id()));
+        let dir = root.join(format!("rpod-test-{}-{name}", std::process::id()));
         std::fs::create_dir(&dir).expect("make a freezer cgroup");
         let freezer = DelegatedFreezer { dir };
         for file in ["", "tasks", "cgroup.procs", "freezer.state"] {
@@ -315,7 +315,15 @@ fn pause_needs_a_freezer_the_user_may_write() {
         inspect(&env, "{{.State.Status}} {{.State.Paused}}", "busy"),
         "running false\n"
     );
+    // Stopping or removing a paused container thaws it so that the
+    // signal arrives.
+    assert_eq!(env.ok(&["pause", "busy"]), "busy\n");
     assert_eq!(env.ok(&["stop", "-t", "1", "busy"]), "busy\n");
+    assert_eq!(inspect(&env, "{{.State.Status}}", "busy"), "exited\n");
+    start(&env, &image, "again", "sleep 600");
+    let _freezer = DelegatedFreezer::for_container(&env, "again", uid);
+    assert_eq!(env.ok(&["pause", "again"]), "again\n");
+    assert_eq!(env.ok(&["rm", "-f", "again"]), "again\n");
 }
 
 #[test]

@@ -310,7 +310,7 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
                 // Killed from here, outside any user namespace: only the
                 // owner of the container's namespace may signal it.
                 if let Some(running) = Running::of(c) {
-                    running.signal(libc::SIGKILL)?;
+                    running.deliver(&store, c, libc::SIGKILL)?;
                     running.wait(None)?;
                 }
                 targets.push((input.clone(), c.id.clone()));

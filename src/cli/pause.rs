@@ -34,7 +34,8 @@ pub fn unpause(ctx: &Context, args: PauseArgs) -> Result<()> {
     })
 }
 
-fn set_paused(store: &Store, record: &ContainerRecord, pause: bool) -> Result<()> {
+/// Freezes (`pause`) or thaws the container and records it.
+pub(super) fn set_paused(store: &Store, record: &ContainerRecord, pause: bool) -> Result<()> {
     let name = &record.name;
     let init = Running::of(record)
         .and_then(|running| running.init())
