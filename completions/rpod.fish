@@ -40,6 +40,10 @@ complete -c rpod -n "__fish_rpod_needs_command" -f -a "exec" -d 'Run a command i
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "attach" -d 'Attach this terminal to a running container'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "ps" -d 'List containers'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "rm" -d 'Remove one or more containers'
+complete -c rpod -n "__fish_rpod_needs_command" -f -a "rename" -d 'Rename a container'
+complete -c rpod -n "__fish_rpod_needs_command" -f -a "top" -d 'Display the running processes of a container'
+complete -c rpod -n "__fish_rpod_needs_command" -f -a "pause" -d 'Pause all processes within one or more containers'
+complete -c rpod -n "__fish_rpod_needs_command" -f -a "unpause" -d 'Unpause all processes within one or more containers'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "container" -d 'Manage containers'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "pull" -d 'Download an image from a registry'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "images" -d 'List images'
@@ -178,7 +182,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand attach" -l no-stdin -d 'Do not
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
-complete -c rpod -n "__fish_rpod_using_subcommand ps" -s f -l filter -d 'Filter output (status=STATUS, name=NAME, id=ID, ancestor=IMAGE)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand ps" -s f -l filter -d 'Filter output (status=, name=, id=, ancestor=, label=KEY[=VALUE], exited=CODE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
@@ -186,6 +190,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand ps" -s a -l all -d 'Show all c
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l no-trunc -d 'Don\'t truncate output'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c rpod -n "__fish_rpod_using_subcommand ps" -s s -l size -d 'Display total file sizes'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
@@ -193,26 +198,47 @@ complete -c rpod -n "__fish_rpod_using_subcommand rm" -l runroot -d 'Runtime sta
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s f -l force -d 'Force the removal of a running container (kills it)'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s V -l version -d 'Print version'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -s h -l help -d 'Print help'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -s V -l version -d 'Print version'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "run" -d 'Run a command in a new container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "create" -d 'Create a new container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "start" -d 'Start one or more stopped containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "stop" -d 'Stop one or more running containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "restart" -d 'Restart one or more containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "kill" -d 'Send a signal to one or more running containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "wait" -d 'Block until containers stop, then print their exit codes'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "logs" -d 'Fetch the logs of a container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "exec" -d 'Run a command in a running container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "attach" -d 'Attach this terminal to a running container'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "inspect" -d 'Display detailed information on one or more containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "ls" -d 'List containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "ps" -d 'List containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "list" -d 'List containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "rm" -d 'Remove one or more containers'
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove" -f -a "remove" -d 'Remove one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand rename" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand rename" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand rename" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand top" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand top" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand top" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand top" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand pause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand pause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand pause" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand pause" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand unpause" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand unpause" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "run" -d 'Run a command in a new container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "create" -d 'Create a new container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "start" -d 'Start one or more stopped containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "stop" -d 'Stop one or more running containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "restart" -d 'Restart one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "kill" -d 'Send a signal to one or more running containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "wait" -d 'Block until containers stop, then print their exit codes'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "logs" -d 'Fetch the logs of a container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "exec" -d 'Run a command in a running container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "attach" -d 'Attach this terminal to a running container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "inspect" -d 'Display detailed information on one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "ls" -d 'List containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "ps" -d 'List containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "list" -d 'List containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "rm" -d 'Remove one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "remove" -d 'Remove one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "rename" -d 'Rename a container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "top" -d 'Display the running processes of a container'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "pause" -d 'Pause all processes within one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "unpause" -d 'Unpause all processes within one or more containers'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune" -f -a "prune" -d 'Remove all stopped containers'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l sig-proxy -d 'Pass received signals on to the container (not with -t)' -r -f -a "true\t''
 false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l detach-keys -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
@@ -341,7 +367,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N most recently created containers (all states)' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (status=STATUS, name=NAME, id=ID, ancestor=IMAGE)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (status=, name=, id=, ancestor=, label=KEY[=VALUE], exited=CODE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
@@ -349,10 +375,11 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s s -l size -d 'Display total file sizes'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s n -l last -d 'Show the N most recently created containers (all states)' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s f -l filter -d 'Filter output (status=STATUS, name=NAME, id=ID, ancestor=IMAGE)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s f -l filter -d 'Filter output (status=, name=, id=, ancestor=, label=KEY[=VALUE], exited=CODE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
@@ -360,10 +387,11 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l no-trunc -d 'Don\'t truncate output'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s s -l size -d 'Display total file sizes'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s n -l last -d 'Show the N most recently created containers (all states)' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter output (status=STATUS, name=NAME, id=ID, ancestor=IMAGE)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter output (status=, name=, id=, ancestor=, label=KEY[=VALUE], exited=CODE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
@@ -371,6 +399,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l no-trunc -d 'Don\'t truncate output'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s s -l size -d 'Display total file sizes'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
@@ -383,6 +412,28 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s f -l force -d 'Force the removal of a running container (kills it)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only some containers (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l platform -d 'Platform to pull from a multi-arch image (os/arch[/variant])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l arch -d 'Architecture to pull, overriding the host\'s' -r
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l os -d 'Operating system to pull, overriding the host\'s' -r

@@ -13,7 +13,7 @@ const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
     let state = &record.state;
     let status = state.effective_status();
-    let running = status == "running";
+    let running = state.is_running();
     let config = &record.config;
     let dir = store.container_dir(&record.id);
     let path = |name: &str| dir.join(name).display().to_string();

@@ -6,6 +6,7 @@ use crate::format::{self, OutputFormat};
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
 use anyhow::{Result, bail};
+use std::collections::HashMap;
 use std::time::Duration;
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -17,6 +18,9 @@ const COLUMNS: &[(&str, &str)] = &[
     ("Ports", "PORTS"),
     ("Names", "NAMES"),
 ];
+
+/// The column `-s` adds at the end, and its header in any table.
+const SIZE_COLUMN: (&str, &str) = ("Size", "SIZE");
 
 #[derive(Debug, clap::Args)]
 pub struct PsArgs {
@@ -35,7 +39,10 @@ pub struct PsArgs {
     /// Show the latest created container (all states)
     #[arg(short, long)]
     pub latest: bool,
-    /// Filter output (status=STATUS, name=NAME, id=ID, ancestor=IMAGE)
+    /// Display total file sizes
+    #[arg(short, long)]
+    pub size: bool,
+    /// Filter output (status=, name=, id=, ancestor=, label=KEY[=VALUE], exited=CODE)
     #[arg(short, long = "filter", value_name = "FILTER")]
     pub filters: Vec<String>,
     /// Pretty-print with a Go template, `table …`, or `json`
@@ -45,20 +52,41 @@ pub struct PsArgs {
 
 pub fn ps(ctx: &Context, args: PsArgs) -> Result<()> {
     let format = OutputFormat::parse(args.format.as_deref())?;
+    let filters = parse_filters(
+        &args.filters,
+        &["status", "name", "id", "ancestor", "label", "exited"],
+    )?;
     let store = ctx.store()?;
+    // Docker computes sizes for -s and for templates that print them.
+    let sizes = !args.quiet
+        && match &format {
+            OutputFormat::Template(t) => t.fields().iter().any(|f| f == "Size"),
+            _ => args.size,
+        };
+    if sizes {
+        ctx.in_userns(|_| list(&store, &args, &format, &filters, true))
+    } else {
+        list(&store, &args, &format, &filters, false)
+    }
+}
+
+/// Prints the containers `ps` shows; with `sizes`, runs in the user
+/// namespace to read upper directories of subordinate ids.
+fn list(
+    store: &Store,
+    args: &PsArgs,
+    format: &OutputFormat,
+    filters: &[(String, String)],
+    sizes: bool,
+) -> Result<()> {
     let mut containers = store.containers()?;
     containers.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
     let limit = if args.latest { Some(1) } else { args.last };
     let all = args.all || limit.is_some();
-    let filters = parse_filters(&args.filters)?;
     let mut shown: Vec<&ContainerRecord> = containers
         .iter()
-        .filter(|c| all || c.state.effective_status() == "running")
-        .filter(|c| {
-            filters
-                .iter()
-                .all(|(key, value)| matches_filter(c, key, value))
-        })
+        .filter(|c| all || c.state.is_running())
+        .filter(|c| matches_all(c, filters))
         .collect();
     if let Some(n) = limit {
         shown.truncate(n);
@@ -79,21 +107,62 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<()> {
         }
         return Ok(());
     }
+    let image_sizes: HashMap<String, u64> = if sizes {
+        store
+            .images()?
+            .into_iter()
+            .map(|i| (i.id, i.size))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let now = jiff::Timestamp::now();
-    let rows: Vec<serde_json::Value> = shown.iter().map(|c| row(c, args.no_trunc, now)).collect();
-    format::render_rows(&mut out, &format, COLUMNS, &rows)
+    let mut rows = Vec::new();
+    for c in shown {
+        let size = if sizes {
+            let changed = store.container_changes_size(&c.id)?;
+            let image = image_sizes.get(&c.image).copied().unwrap_or(0);
+            Some((changed, changed + image))
+        } else {
+            None
+        };
+        rows.push(row(c, args.no_trunc, now, size));
+    }
+    let mut columns = COLUMNS.to_vec();
+    if args.size {
+        columns.push(SIZE_COLUMN);
+    }
+    format::render_rows_with_headers(&mut out, format, &columns, &[SIZE_COLUMN], &rows)
 }
 
-fn parse_filters(specs: &[String]) -> Result<Vec<(String, String)>> {
+/// Reads `--filter KEY=VALUE` options, allowing the keys in `known`.
+fn parse_filters(specs: &[String], known: &[&str]) -> Result<Vec<(String, String)>> {
     specs
         .iter()
         .map(|spec| match spec.split_once('=') {
-            Some((key @ ("status" | "name" | "id" | "ancestor"), value)) => {
-                Ok((key.to_string(), value.to_string()))
+            Some(("exited", code)) if code.parse::<i32>().is_err() => {
+                bail!("invalid filter {spec:?}: exited takes an exit code")
             }
-            _ => bail!("invalid filter {spec:?}: ps takes status, name, id and ancestor"),
+            Some((key, value)) if known.contains(&key) => Ok((key.to_string(), value.to_string())),
+            _ => bail!(
+                "invalid filter {spec:?}: the filters here are {}",
+                known.join(", ")
+            ),
         })
         .collect()
+}
+
+/// Docker's rule: filters with the same key are alternatives, except
+/// labels, which must all match; different keys must all match.
+fn matches_all(c: &ContainerRecord, filters: &[(String, String)]) -> bool {
+    filters.iter().all(|(key, _)| {
+        let mut same = filters.iter().filter(|(k, _)| k == key);
+        if key.starts_with("label") {
+            same.all(|(k, v)| matches_filter(c, k, v))
+        } else {
+            same.any(|(k, v)| matches_filter(c, k, v))
+        }
+    })
 }
 
 fn matches_filter(c: &ContainerRecord, key: &str, value: &str) -> bool {
@@ -104,7 +173,25 @@ fn matches_filter(c: &ContainerRecord, key: &str, value: &str) -> bool {
         "ancestor" => {
             c.image_name == value || c.image.trim_start_matches("sha256:").starts_with(value)
         }
+        "label" => has_label(c, value),
+        "label!" => !has_label(c, value),
+        "exited" => {
+            c.state.effective_status() == "exited"
+                && c.state.started_at.is_some()
+                && c.state
+                    .exit_code
+                    .is_some_and(|code| code.to_string() == value)
+        }
         _ => false,
+    }
+}
+
+/// `KEY` or `KEY=VALUE` against the container's labels.
+fn has_label(c: &ContainerRecord, spec: &str) -> bool {
+    let labels = &c.config.labels;
+    match spec.split_once('=') {
+        Some((key, value)) => labels.get(key).is_some_and(|v| v == value),
+        None => labels.contains_key(spec),
     }
 }
 
@@ -115,11 +202,15 @@ fn since(time: Option<&str>, now: jiff::Timestamp) -> Option<Duration> {
 
 /// Docker's STATUS text.
 fn status_text(c: &ContainerRecord, now: jiff::Timestamp) -> String {
-    match c.state.effective_status() {
-        "running" => format!(
+    let up = || {
+        format!(
             "Up {}",
             since(c.state.started_at.as_deref(), now).map_or("".into(), format::human_duration)
-        ),
+        )
+    };
+    match c.state.effective_status() {
+        "running" => up(),
+        "paused" => format!("{} (Paused)", up()),
         "exited" => {
             let code = c
                 .state
@@ -134,12 +225,32 @@ fn status_text(c: &ContainerRecord, now: jiff::Timestamp) -> String {
     }
 }
 
-fn row(c: &ContainerRecord, no_trunc: bool, now: jiff::Timestamp) -> serde_json::Value {
+/// One `ps` row; `size` is (changed bytes, with the image's) when known.
+fn row(
+    c: &ContainerRecord,
+    no_trunc: bool,
+    now: jiff::Timestamp,
+    size: Option<(u64, u64)>,
+) -> serde_json::Value {
     let command = c.command.join(" ");
     let command = if no_trunc {
         format!("\"{command}\"")
     } else {
         format!("\"{}\"", format::ellipsis(&command, 20))
+    };
+    let labels: Vec<String> = c
+        .config
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let size = match size {
+        Some((changed, virtual_size)) => format!(
+            "{} (virtual {})",
+            format::human_size(changed),
+            format::human_size(virtual_size)
+        ),
+        None => format::human_size(0),
     };
     serde_json::json!({
         "ID": if no_trunc { c.id.clone() } else { c.id[..12].to_string() },
@@ -151,6 +262,9 @@ fn row(c: &ContainerRecord, no_trunc: bool, now: jiff::Timestamp) -> serde_json:
         "State": c.state.effective_status(),
         "Ports": "",
         "Names": c.name,
+        "Labels": labels.join(","),
+        "Mounts": "",
+        "Size": size,
     })
 }
 
@@ -186,7 +300,7 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
     let mut failed = false;
     for input in &args.containers {
         match find(&containers, input) {
-            Ok(c) if c.state.effective_status() == "running" && !args.force => {
+            Ok(c) if c.state.is_running() && !args.force => {
                 eprintln!(
                     "Error: cannot remove container {input}: container is running: stop the container before removing or force remove"
                 );
@@ -196,7 +310,7 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
                 // Killed from here, outside any user namespace: only the
                 // owner of the container's namespace may signal it.
                 if let Some(running) = Running::of(c) {
-                    running.signal(libc::SIGKILL)?;
+                    running.deliver(&store, c, libc::SIGKILL)?;
                     running.wait(None)?;
                 }
                 targets.push((input.clone(), c.id.clone()));
@@ -223,4 +337,53 @@ fn remove_all(store: &Store, targets: &[(String, String)]) -> Result<()> {
         println!("{input}");
     }
     Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PruneArgs {
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+    /// Only some containers (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filters: Vec<String>,
+}
+
+/// `container prune`: removes every stopped container (created or
+/// exited) the filters keep, and says how much space that freed.
+pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
+    let (untils, filters): (Vec<_>, Vec<_>) =
+        parse_filters(&args.filters, &["until", "label", "label!"])?
+            .into_iter()
+            .partition(|(key, _)| key == "until");
+    let now = jiff::Timestamp::now();
+    let until = untils
+        .last()
+        .map(|(_, text)| super::logs::parse_time(text, now))
+        .transpose()?;
+    if !args.force && !super::images::confirm_removal("all stopped containers")? {
+        return Ok(());
+    }
+    let store = ctx.store()?;
+    ctx.in_userns(|_| {
+        let mut containers = store.containers()?;
+        containers.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+        let mut doomed = Vec::new();
+        let mut freed = 0;
+        for c in containers {
+            let created: Option<jiff::Timestamp> = c.created.parse().ok();
+            let old_enough = until.is_none_or(|u| created.is_some_and(|c| c < u));
+            if !c.state.is_running() && old_enough && matches_all(&c, &filters) {
+                freed += store.container_changes_size(&c.id)?;
+                doomed.push((c.id.clone(), c.id));
+            }
+        }
+        if !doomed.is_empty() {
+            println!("Deleted Containers:");
+            remove_all(&store, &doomed)?;
+            println!();
+        }
+        println!("Total reclaimed space: {}", format::human_size(freed));
+        Ok(())
+    })
 }

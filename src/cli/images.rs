@@ -446,6 +446,16 @@ fn collect(ctx: &Context, store: &Store) -> Result<()> {
     ctx.in_userns(|_| store.collect_garbage().map(drop))
 }
 
+/// Docker's prune question, answered from stdin whether or not it is a
+/// terminal (end of input is no).
+pub fn confirm_removal(what: &str) -> Result<bool> {
+    print!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
 #[derive(Debug, clap::Args)]
 pub struct PruneArgs {
     /// Remove all images no container uses, not just dangling ones
@@ -463,11 +473,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
         } else {
             "all dangling images"
         };
-        print!("WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] ");
-        std::io::stdout().flush()?;
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+        if !confirm_removal(what)? {
             return Ok(());
         }
     }

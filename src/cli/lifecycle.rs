@@ -92,7 +92,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<()> {
     )?;
     if !args.attach {
         return each_container(ctx, &args.containers, |store, record| {
-            if record.state.effective_status() == "running" {
+            if record.state.is_running() {
                 return Ok(());
             }
             launch(ctx, store, record.clone(), false).map(drop)
@@ -103,7 +103,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<()> {
     };
     let store = ctx.store()?;
     let record = find(&store.containers()?, input)?.clone();
-    if record.state.effective_status() == "running" {
+    if record.state.is_running() {
         return Ok(());
     }
     let id = record.id.clone();
@@ -129,20 +129,20 @@ pub struct StopArgs {
 }
 
 pub fn stop(ctx: &Context, args: StopArgs) -> Result<()> {
-    each_container(ctx, &args.containers, |_, record| {
-        stop_one(record, args.time)
+    each_container(ctx, &args.containers, |store, record| {
+        stop_one(store, record, args.time)
     })
 }
 
 /// Sends the stop signal, then SIGKILL after the timeout; returns once
 /// the monitor has recorded the end.
-fn stop_one(record: &ContainerRecord, time: Option<u64>) -> Result<()> {
+fn stop_one(store: &Store, record: &ContainerRecord, time: Option<u64>) -> Result<()> {
     let Some(running) = Running::of(record) else {
         return Ok(());
     };
     let signal = signals::parse(&record.config.stop_signal)?;
     let timeout = Duration::from_secs(time.or(record.config.stop_timeout).unwrap_or(10));
-    running.signal(signal)?;
+    running.deliver(store, record, signal)?;
     if !running.wait(Some(timeout))? {
         running.signal(libc::SIGKILL)?;
         running.wait(None)?;
@@ -162,10 +162,10 @@ pub struct KillArgs {
 
 pub fn kill(ctx: &Context, args: KillArgs) -> Result<()> {
     let signal = signals::parse(&args.signal)?;
-    each_container(ctx, &args.containers, |_, record| {
+    each_container(ctx, &args.containers, |store, record| {
         let running = Running::of(record)
             .with_context(|| format!("container {} is not running", record.name))?;
-        running.signal(signal)
+        running.deliver(store, record, signal)
     })
 }
 
@@ -199,7 +199,7 @@ pub struct RestartArgs {
 
 pub fn restart(ctx: &Context, args: RestartArgs) -> Result<()> {
     each_container(ctx, &args.containers, |store, record| {
-        stop_one(record, args.time)?;
+        stop_one(store, record, args.time)?;
         let fresh = store.container(&record.id)?;
         launch(ctx, store, fresh, false).map(drop)
     })
@@ -207,7 +207,7 @@ pub fn restart(ctx: &Context, args: RestartArgs) -> Result<()> {
 
 /// Applies `action` to each named container and prints its name, as
 /// Docker does; failures are reported one line each and end with 125.
-fn each_container(
+pub(super) fn each_container(
     ctx: &Context,
     inputs: &[String],
     mut action: impl FnMut(&Store, &ContainerRecord) -> Result<()>,
@@ -254,7 +254,7 @@ pub struct Running {
 impl Running {
     /// The container's processes, when it is running.
     pub fn of(record: &ContainerRecord) -> Option<Self> {
-        if record.state.effective_status() != "running" {
+        if !record.state.is_running() {
             return None;
         }
         let alive = |(pid, start): (i32, u64)| {
@@ -281,6 +281,21 @@ impl Running {
         match rustix::process::kill_process(target, signal) {
             Ok(()) | Err(rustix::io::Errno::SRCH) => Ok(()),
             Err(e) => Err(e).context("cannot signal the container"),
+        }
+    }
+
+    /// Signals the container of `record`; a paused one is thawed right
+    /// after, so that the signal reaches it (Docker does the same for
+    /// stop, kill and rm -f).
+    pub fn deliver(&self, store: &Store, record: &ContainerRecord, signal: i32) -> Result<()> {
+        self.signal(signal)?;
+        if record.state.effective_status() != "paused" {
+            return Ok(());
+        }
+        match super::pause::set_paused(store, record, false) {
+            // A --rm container may be gone once the signal ended it.
+            Err(_) if store.container(&record.id).is_err() => Ok(()),
+            result => result,
         }
     }
 

@@ -122,9 +122,7 @@ fn follow(
         .and_then(|f| f.metadata().ok())
         .map(|m| m.ino());
     loop {
-        let running = store
-            .container(id)
-            .is_ok_and(|r| r.state.effective_status() == "running");
+        let running = store.container(id).is_ok_and(|r| r.state.is_running());
         let current = std::fs::metadata(path).ok().map(|m| m.ino());
         if current != inode {
             file = std::fs::File::open(path).ok();
@@ -148,7 +146,7 @@ fn follow(
 
 /// `--since`/`--until`: an RFC 3339 time, Unix seconds, or a duration
 /// before now (`10m`, `1h30m`).
-fn parse_time(text: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp> {
+pub(super) fn parse_time(text: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp> {
     if let Ok(time) = text.parse::<jiff::Timestamp>() {
         return Ok(time);
     }

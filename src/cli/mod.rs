@@ -15,11 +15,14 @@ mod inspect;
 mod lifecycle;
 mod login;
 mod logs;
+mod pause;
 mod progress;
 mod pull;
+mod rename;
 mod run;
 mod session;
 mod signals;
+mod top;
 mod unshare;
 
 use clap::{Parser, Subcommand};
@@ -77,6 +80,14 @@ pub enum Command {
     Ps(containers::PsArgs),
     /// Remove one or more containers
     Rm(containers::RmArgs),
+    /// Rename a container
+    Rename(rename::RenameArgs),
+    /// Display the running processes of a container
+    Top(top::TopArgs),
+    /// Pause all processes within one or more containers
+    Pause(pause::PauseArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(pause::PauseArgs),
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
@@ -140,6 +151,16 @@ pub enum ContainerCommand {
     /// Remove one or more containers
     #[command(visible_alias = "remove")]
     Rm(containers::RmArgs),
+    /// Rename a container
+    Rename(rename::RenameArgs),
+    /// Display the running processes of a container
+    Top(top::TopArgs),
+    /// Pause all processes within one or more containers
+    Pause(pause::PauseArgs),
+    /// Unpause all processes within one or more containers
+    Unpause(pause::PauseArgs),
+    /// Remove all stopped containers
+    Prune(containers::PruneArgs),
 }
 
 /// `container inspect`: `inspect` limited to containers.
@@ -237,6 +258,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rm(args) | Command::Container(ContainerCommand::Rm(args)) => {
             containers::rm(&ctx, args)
         }
+        Command::Rename(args) | Command::Container(ContainerCommand::Rename(args)) => {
+            rename::rename(&ctx, args)
+        }
+        Command::Top(args) | Command::Container(ContainerCommand::Top(args)) => {
+            top::top(&ctx, args)
+        }
+        Command::Pause(args) | Command::Container(ContainerCommand::Pause(args)) => {
+            pause::pause(&ctx, args)
+        }
+        Command::Unpause(args) | Command::Container(ContainerCommand::Unpause(args)) => {
+            pause::unpause(&ctx, args)
+        }
+        Command::Container(ContainerCommand::Prune(args)) => containers::prune(&ctx, args),
         Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
         Command::Images(args) | Command::Image(ImageCommand::Ls(args)) => images::list(&ctx, args),
         Command::Tag(args) | Command::Image(ImageCommand::Tag(args)) => images::tag(&ctx, args),

@@ -34,6 +34,7 @@ mod units;
 
 pub use output::OutputFormat;
 pub use render::{header_for, render_inspect, render_rows, render_rows_with_headers};
+pub use tabwriter::align;
 pub use template::Template;
 pub use text::ellipsis;
 pub use units::{created_since, human_duration, human_size, human_size_with_precision, parse_size};

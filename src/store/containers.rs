@@ -64,7 +64,7 @@ pub struct ContainerConfig {
 /// Where a container is in its life.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContainerState {
-    /// `created`, `running` or `exited`.
+    /// `created`, `running`, `paused` or `exited`.
     pub status: String,
     pub exit_code: Option<i32>,
     pub started_at: Option<String>,
@@ -79,14 +79,23 @@ pub struct ContainerState {
 }
 
 impl ContainerState {
-    /// `running` only while the recorded monitor is still the same
-    /// process; a container whose monitor was killed has exited.
+    /// `running` (or `paused`) only while the recorded monitor is still
+    /// the same process; a container whose monitor was killed has exited.
     pub fn effective_status(&self) -> &str {
         match (self.status.as_str(), self.monitor) {
-            ("running", Some((pid, start))) if process_start_time(pid) == Some(start) => "running",
-            ("running", _) => "exited",
+            (status @ ("running" | "paused"), Some((pid, start)))
+                if process_start_time(pid) == Some(start) =>
+            {
+                status
+            }
+            ("running" | "paused", _) => "exited",
             (status, _) => status,
         }
+    }
+
+    /// Whether the container's processes exist: running or paused.
+    pub fn is_running(&self) -> bool {
+        matches!(self.effective_status(), "running" | "paused")
     }
 }
 
@@ -143,17 +152,7 @@ impl Store {
     pub fn create_container(&self, record: &ContainerRecord) -> Result<PathBuf> {
         std::fs::create_dir_all(self.containers_dir())?;
         let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
-        if let Some(other) = self
-            .containers()?
-            .into_iter()
-            .find(|c| c.name == record.name)
-        {
-            bail!(
-                "the container name \"/{}\" is already in use by container \"{}\"; remove or rename that container",
-                record.name,
-                other.id
-            );
-        }
+        self.ensure_name_free(&record.name)?;
         let dir = self.container_dir(&record.id);
         for sub in ["upper", "work", "rootfs"] {
             std::fs::create_dir_all(dir.join(sub))
@@ -161,6 +160,28 @@ impl Store {
         }
         self.write_container(record)?;
         Ok(dir)
+    }
+
+    /// Gives container `id` a new name, unique among all containers; safe
+    /// while the container runs (its monitor updates the record under the
+    /// same lock).
+    pub fn rename_container(&self, id: &str, name: &str) -> Result<()> {
+        let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
+        self.ensure_name_free(name)?;
+        let mut record = self.container(id)?;
+        record.name = name.to_string();
+        self.write_container(&record)
+    }
+
+    /// Fails when another container has `name` (call under the lock).
+    fn ensure_name_free(&self, name: &str) -> Result<()> {
+        if let Some(other) = self.containers()?.into_iter().find(|c| c.name == name) {
+            bail!(
+                "the container name \"/{name}\" is already in use by container \"{}\"; remove or rename that container",
+                other.id
+            );
+        }
+        Ok(())
     }
 
     /// Replaces a container's record.
@@ -190,6 +211,33 @@ impl Store {
         let path = self.container_dir(id).join("container.json");
         let bytes = std::fs::read(&path).with_context(|| format!("no such container: {id}"))?;
         serde_json::from_slice(&bytes).with_context(|| format!("{} is corrupt", path.display()))
+    }
+
+    /// Bytes the container changed: the sizes of the files in its upper
+    /// directory, each hard-linked file once (Docker's `SizeRw`). Needs
+    /// the user namespace: directories there may belong to subordinate ids.
+    pub fn container_changes_size(&self, id: &str) -> Result<u64> {
+        use std::os::unix::fs::MetadataExt;
+        let mut seen = std::collections::HashSet::new();
+        let mut total = 0;
+        let mut pending = vec![self.container_dir(id).join("upper")];
+        while let Some(dir) = pending.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let meta = entry.metadata()?;
+                if meta.is_dir() {
+                    pending.push(entry.path());
+                } else if meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())) {
+                    total += meta.size();
+                }
+            }
+        }
+        Ok(total)
     }
 
     /// Removes a container's directory (inside the user namespace: its
