@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use rustix::event::{PollFd, PollFlags};
 use rustix::fd::{FromRawFd, OwnedFd};
 use rustix::process::{Pid, Signal};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Runs the monitor to the end; the exit code is the monitor's own.
 /// `report` hears `[0]` once the workload runs, or the exit code and the
@@ -35,10 +35,11 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
                 },
             };
             let _ = rustix::io::write(&report, &failed.encode());
-            record_end(store, &record, |state| {
+            let leftover = record_end(store, &record, |state| {
                 state.status = "created".into();
                 state.exit_code = Some(failed.code);
             });
+            delete(leftover);
             return 1;
         }
     };
@@ -47,18 +48,26 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     drop(report);
     let code = relay.serve();
     let finished = jiff::Timestamp::now().to_string();
-    record_end(store, &record, |state| {
+    let leftover = record_end(store, &record, |state| {
         state.status = "exited".into();
         state.exit_code = Some(code);
         state.finished_at = Some(finished);
         state.monitor = None;
         state.pid = None;
     });
-    let _ = std::fs::remove_dir_all(&runtime_dir);
     for client in &relay.clients {
         let _ = protocol::send(&client.socket, protocol::EXIT, &code.to_le_bytes());
     }
+    // The clients (a foreground `run --rm`) need not wait for this.
+    delete(leftover);
+    let _ = std::fs::remove_dir_all(&runtime_dir);
     0
+}
+
+fn delete(leftover: Option<PathBuf>) {
+    if let Some(dir) = leftover {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// The monitor keeps no terminal: its own streams go to /dev/null.
@@ -75,20 +84,21 @@ fn detach_stdio() {
     }
 }
 
-/// Unmounts the root filesystem, then removes the container (`--rm`) or
+/// Unmounts the root filesystem, then removes the container (`--rm`:
+/// returns the directory it was moved to, still to be deleted) or
 /// records how it ended.
 fn record_end(
     store: &crate::store::Store,
     record: &ContainerRecord,
     change: impl FnOnce(&mut crate::store::containers::ContainerState),
-) {
+) -> Option<PathBuf> {
     let rootfs = store.container_dir(&record.id).join("rootfs");
     let _ = rustix::mount::unmount(&rootfs, rustix::mount::UnmountFlags::DETACH);
     if record.config.auto_remove {
-        let _ = store.remove_container(&record.id);
-    } else {
-        let _ = store.update_container(&record.id, |r| change(&mut r.state));
+        return store.take_away_container(&record.id).ok();
     }
+    let _ = store.update_container(&record.id, |r| change(&mut r.state));
+    None
 }
 
 /// Mounts, starts the init and records the container as running.

@@ -244,11 +244,19 @@ impl Store {
     /// upper layer holds files of subordinate ids). Renamed away first, so
     /// a crash leaves debris in `tmp/`, not half a container.
     pub fn remove_container(&self, id: &str) -> Result<()> {
+        let doomed = self.take_away_container(id)?;
+        std::fs::remove_dir_all(&doomed)
+            .with_context(|| format!("cannot remove {}", doomed.display()))
+    }
+
+    /// The first half of [`Store::remove_container`]: renames the
+    /// container's directory into `tmp/`, after which the container is
+    /// gone for every command, and returns where it went, to be deleted.
+    pub fn take_away_container(&self, id: &str) -> Result<PathBuf> {
         let doomed = self.tmp_dir().join(format!("removing-container-{id}"));
         std::fs::rename(self.container_dir(id), &doomed)
             .with_context(|| format!("cannot remove container {id}"))?;
-        std::fs::remove_dir_all(&doomed)
-            .with_context(|| format!("cannot remove {}", doomed.display()))
+        Ok(doomed)
     }
 }
 

@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use rustix::fd::OwnedFd;
 use rustix::process::{Pid, Signal, WaitOptions};
 use std::io::Write;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// Set in the environment of everything run inside the namespace, so that
 /// an rpod started there (under `rpod unshare`) does not nest another one.
@@ -165,15 +165,27 @@ fn write_maps(child: Pid, mapping: &IdMapping) -> Result<()> {
         }
         return Ok(());
     }
+    // Both helpers run at once: each costs the start of a setuid program.
+    let mut running = Vec::with_capacity(2);
     for (helper, maps) in [("newuidmap", &mapping.uids), ("newgidmap", &mapping.gids)] {
         let mut command = Command::new(helper);
-        command.arg(&pid);
+        command
+            .arg(&pid)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
         for map in maps {
             command.args([map.inside, map.outside, map.count].map(|n| n.to_string()));
         }
-        let output = command.output().with_context(|| {
+        let child = command.spawn().with_context(|| {
             format!("cannot run {helper} (install the `uidmap` package, or ask an administrator)")
         })?;
+        running.push((helper, child));
+    }
+    for (helper, child) in running {
+        let output = child
+            .wait_with_output()
+            .with_context(|| format!("cannot wait for {helper}"))?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             bail!(
