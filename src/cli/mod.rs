@@ -5,6 +5,7 @@
 mod container_inspect;
 mod containers;
 mod context;
+mod cp;
 mod create;
 mod images;
 mod import;
@@ -67,6 +68,8 @@ pub enum Command {
     Wait(lifecycle::WaitArgs),
     /// Fetch the logs of a container
     Logs(logs::LogsArgs),
+    /// Copy files between a container and the host
+    Cp(cp::CpArgs),
     /// List containers
     Ps(containers::PsArgs),
     /// Remove one or more containers
@@ -122,6 +125,8 @@ pub enum ContainerCommand {
     Wait(lifecycle::WaitArgs),
     /// Fetch the logs of a container
     Logs(logs::LogsArgs),
+    /// Copy files between a container and the host
+    Cp(cp::CpArgs),
     /// Display detailed information on one or more containers
     Inspect(ContainerInspectArgs),
     /// List containers
@@ -208,6 +213,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Logs(args) | Command::Container(ContainerCommand::Logs(args)) => {
             logs::logs(&ctx, args)
         }
+        Command::Cp(args) | Command::Container(ContainerCommand::Cp(args)) => cp::cp(&ctx, args),
         Command::Container(ContainerCommand::Inspect(args)) => inspect::inspect(
             &ctx,
             inspect::InspectArgs {
