@@ -27,6 +27,8 @@ mod unpack;
 mod whiteout;
 
 #[cfg(test)]
+mod copy_tests;
+#[cfg(test)]
 mod tests;
 
 pub use compression::decompressed;
