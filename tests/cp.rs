@@ -405,3 +405,18 @@ fn hostile_tar_streams_stay_in_the_destination() {
     );
     assert_eq!(shown, "evilevil\n");
 }
+
+#[test]
+fn without_subordinate_ids_files_belong_to_the_user() {
+    // (`start` itself fails without subordinate ids at the moment, so
+    // only a created container is used.)
+    let env = TestEnv::without_subids();
+    let image = busybox(&env);
+    env.write_file(&env.dir.join("f"), b"single\n");
+    env.ok(&["create", "--name", "box", &image, "true"]);
+    env.ok(&["cp", "-a", "f", "box:/tmp/f"]);
+    env.ok(&["cp", "box:/tmp/f", "back"]);
+    assert_eq!(std::fs::read(env.dir.join("back")).unwrap(), b"single\n");
+    let meta = std::fs::metadata(env.dir.join("back")).unwrap();
+    assert_eq!(meta.uid(), test_uid(&env));
+}
