@@ -4,6 +4,16 @@
 //! (`cp/container.rs`); the host's side stays in this process, and a pipe
 //! carries the copy between them. `-` is a tar stream that the child reads
 //! from standard input or writes to standard output itself.
+//!
+//! Choices where Docker differs or is silent:
+//! - `-a` keeps the uid and gid each file has at the source (Docker's help
+//!   says so; its daemon chowns to the container's user instead). Without
+//!   subordinate ids only root is mapped, so `-a` cannot apply owners.
+//! - A tar stream is extracted confined to its destination directory: a
+//!   symlink in it that points out of the directory cannot be written
+//!   through (Docker confines to the container's root).
+//! - A container that is not running is seen without the `/etc/hostname`,
+//!   `/etc/hosts` and `/etc/resolv.conf` that are bound in when it runs.
 
 mod container;
 
