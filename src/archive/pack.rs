@@ -93,17 +93,17 @@ impl<W: Write> Packer<W> {
         st: &Stat,
     ) -> io::Result<Option<OwnedFd>> {
         let kind = FileType::from_raw_mode(st.st_mode);
-        let mut header = header_for(st);
         let shown = OsStr::from_bytes(path);
+        if kind == FileType::Directory {
+            let fd = confined::open_subdir(parent, name)?;
+            let mut header = header_for(&rustix::fs::fstat(&fd)?);
+            header.set_entry_type(EntryType::Directory);
+            self.builder.append_data(&mut header, shown, io::empty())?;
+            return Ok(Some(fd));
+        }
+        let mut header = header_for(st);
         match kind {
-            FileType::Directory => {
-                let fd = confined::open_subdir(parent, name)?;
-                let st = rustix::fs::fstat(&fd)?;
-                let mut header = header_for(&st);
-                header.set_entry_type(EntryType::Directory);
-                self.builder.append_data(&mut header, shown, io::empty())?;
-                return Ok(Some(fd));
-            }
+            FileType::Socket => return Ok(None),
             _ if st.st_nlink > 1 => {
                 if let Some(first) = self.links.get(&(st.st_dev, st.st_ino)) {
                     header.set_entry_type(EntryType::Link);
