@@ -22,6 +22,9 @@ _rpod() {
             rpod,container)
                 cmd="rpod__subcmd__container"
                 ;;
+            rpod,cp)
+                cmd="rpod__subcmd__cp"
+                ;;
             rpod,create)
                 cmd="rpod__subcmd__create"
                 ;;
@@ -111,6 +114,9 @@ _rpod() {
                 ;;
             rpod__subcmd__container,attach)
                 cmd="rpod__subcmd__container__subcmd__attach"
+                ;;
+            rpod__subcmd__container,cp)
+                cmd="rpod__subcmd__container__subcmd__cp"
                 ;;
             rpod__subcmd__container,create)
                 cmd="rpod__subcmd__container__subcmd__create"
@@ -209,7 +215,7 @@ _rpod() {
 
     case "${cmd}" in
         rpod)
-            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec attach ps rm rename top pause unpause container pull images image-ls image tag rmi history inspect import login logout info version unshare"
+            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec attach cp ps rm rename top pause unpause container pull images image-ls image tag rmi history inspect import login logout info version unshare"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,7 +267,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container)
-            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec attach inspect ls ps list rm remove rename top pause unpause prune"
+            opts="-h -V --root --runroot --help --version run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top pause unpause prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,6 +303,28 @@ _rpod() {
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__container__subcmd__cp)
+            opts="-a -L -q -h -V --archive --follow-link --quiet --root --runroot --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -975,6 +1003,28 @@ _rpod() {
         rpod__subcmd__container__subcmd__wait)
             opts="-h -V --root --runroot --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__cp)
+            opts="-a -L -q -h -V --archive --follow-link --quiet --root --runroot --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -6,25 +6,34 @@
 //! - [`unpack_layer`] writes one layer's entries below a directory, resolving
 //!   every path with `openat2(RESOLVE_IN_ROOT)` on a directory fd, so no
 //!   entry can create or touch anything outside it.
+//! - [`send`] and [`receive`] copy a tree between two roots by Docker's
+//!   `cp` rules, resolving paths the same confined way.
 //!
 //! Each file has one job: `compression` (magic-byte sniffing), `error`
 //! (what went wrong, per entry), `name` (entry names to clean relative
 //! paths), `limit` (bounding tar's in-memory header reads), `confined`
 //! (fd-relative filesystem primitives), `whiteout` (OCI whiteout names),
-//! `unpack` (the entry loop and metadata).
+//! `unpack` (the entry loop and metadata), `pack` (writing a tree as tar),
+//! `copy` (`cp`'s path rules).
 
 mod compression;
 mod confined;
+mod copy;
 mod error;
 mod limit;
 mod name;
+mod pack;
 mod unpack;
 mod whiteout;
 
 #[cfg(test)]
+mod copy_tests;
+#[cfg(test)]
 mod tests;
 
 pub use compression::decompressed;
+pub use copy::{CopyPath, SourceInfo, open_source, receive, receive_archive, send};
 pub use error::UnpackError;
 pub use limit::METADATA_LIMIT;
-pub use unpack::{UnpackOptions, UnpackReport, unpack_layer};
+pub use pack::{PackSource, pack};
+pub use unpack::{CopyRules, UnpackOptions, UnpackReport, unpack_copy, unpack_layer};

@@ -34,6 +34,15 @@ impl EntryPath {
         Ok(EntryPath { components })
     }
 
+    /// The same path below the directory `prefix` (one component; `None`
+    /// leaves it where it is).
+    pub(crate) fn under(mut self, prefix: Option<&[u8]>) -> EntryPath {
+        if let Some(prefix) = prefix {
+            self.components.insert(0, prefix.to_vec());
+        }
+        self
+    }
+
     pub(crate) fn components(&self) -> &[Vec<u8>] {
         &self.components
     }

@@ -49,6 +49,16 @@ pub struct UnpackOptions {
     pub apply_owners: bool,
 }
 
+/// How `cp` extracts, unlike an image layer: whiteout names are ordinary
+/// names, the entry naming the root is skipped (the destination keeps its
+/// own owner and mode, as Docker does), a directory and a non-directory
+/// never replace each other, and every entry lands under `prefix` when
+/// one is given (the name the copy takes at the destination).
+#[derive(Debug, Clone, Default)]
+pub struct CopyRules {
+    pub prefix: Option<Vec<u8>>,
+}
+
 /// What was unpacked.
 #[derive(Debug, Default)]
 pub struct UnpackReport {
@@ -102,41 +112,18 @@ pub fn unpack_layer<R: Read>(
         path: dest.to_path_buf(),
         err: err.into(),
     })?;
-    let meter = Meter::default();
-    let mut archive = tar::Archive::new(meter.wrap(tar_stream));
-    let mut unpacker = Unpacker {
-        root,
-        apply_owners: opts.apply_owners,
-        report: UnpackReport::default(),
-        dirs: BTreeMap::new(),
-        buf: vec![0; COPY_BUFFER],
-    };
-    {
-        let mut entries = archive.entries().map_err(stream)?;
-        loop {
-            meter.limit(METADATA_LIMIT);
-            let next = entries.next();
-            meter.unlimited();
-            let mut entry = match next {
-                None => break,
-                Some(Ok(entry)) => entry,
-                Some(Err(_)) if meter.tripped() => {
-                    return Err(UnpackError::HeaderTooLarge {
-                        limit: METADATA_LIMIT,
-                    });
-                }
-                Some(Err(err)) => return Err(stream(err)),
-            };
-            unpacker.entry(&mut entry)?;
-            // Whatever the handler did not read (data of links, devices,
-            // skipped entries) is consumed here, outside the header limit.
-            io::copy(&mut entry, &mut io::sink()).map_err(stream)?;
-        }
-    }
-    unpacker.finish_dirs()?;
-    let mut rest = archive.into_inner();
-    io::copy(&mut rest, &mut io::sink()).map_err(stream)?;
-    Ok(unpacker.report)
+    Unpacker::new(root, opts.apply_owners, None).run(tar_stream)
+}
+
+/// Extracts a `cp` stream below the directory `dest` by the [`CopyRules`],
+/// as confined as a layer: nothing outside `dest` is created or touched.
+pub fn unpack_copy<R: Read>(
+    tar_stream: R,
+    dest: OwnedFd,
+    opts: &UnpackOptions,
+    rules: CopyRules,
+) -> Result<UnpackReport, UnpackError> {
+    Unpacker::new(dest, opts.apply_owners, Some(rules)).run(tar_stream)
 }
 
 fn stream(err: io::Error) -> UnpackError {
@@ -163,6 +150,8 @@ struct DirMeta {
 struct Unpacker {
     root: OwnedFd,
     apply_owners: bool,
+    /// `Some` for `cp`, `None` for an image layer.
+    copy: Option<CopyRules>,
     report: UnpackReport,
     /// Deferred directory metadata, by normalised path.
     dirs: BTreeMap<Vec<u8>, DirMeta>,
@@ -185,6 +174,53 @@ impl Named<'_> {
 }
 
 impl Unpacker {
+    fn new(root: OwnedFd, apply_owners: bool, copy: Option<CopyRules>) -> Self {
+        Unpacker {
+            root,
+            apply_owners,
+            copy,
+            report: UnpackReport::default(),
+            dirs: BTreeMap::new(),
+            buf: vec![0; COPY_BUFFER],
+        }
+    }
+
+    fn run<R: Read>(mut self, tar_stream: R) -> Result<UnpackReport, UnpackError> {
+        let meter = Meter::default();
+        let mut archive = tar::Archive::new(meter.wrap(tar_stream));
+        {
+            let mut entries = archive.entries().map_err(stream)?;
+            loop {
+                meter.limit(METADATA_LIMIT);
+                let next = entries.next();
+                meter.unlimited();
+                let mut entry = match next {
+                    None => break,
+                    Some(Ok(entry)) => entry,
+                    Some(Err(_)) if meter.tripped() => {
+                        return Err(UnpackError::HeaderTooLarge {
+                            limit: METADATA_LIMIT,
+                        });
+                    }
+                    Some(Err(err)) => return Err(stream(err)),
+                };
+                self.entry(&mut entry)?;
+                // Whatever the handler did not read (data of links, devices,
+                // skipped entries) is consumed here, outside the header limit.
+                io::copy(&mut entry, &mut io::sink()).map_err(stream)?;
+            }
+        }
+        self.finish_dirs()?;
+        let mut rest = archive.into_inner();
+        io::copy(&mut rest, &mut io::sink()).map_err(stream)?;
+        Ok(self.report)
+    }
+
+    /// An entry's (or hardlink target's) path where it is to be created.
+    fn placed(&self, path: EntryPath) -> EntryPath {
+        path.under(self.copy.as_ref().and_then(|c| c.prefix.as_deref()))
+    }
+
     fn entry<R: Read>(&mut self, entry: &mut tar::Entry<'_, R>) -> Result<(), UnpackError> {
         let kind = entry.header().entry_type();
         if kind == EntryType::XGlobalHeader {
@@ -194,9 +230,12 @@ impl Unpacker {
         let raw = entry.path_bytes().into_owned();
         let shown = String::from_utf8_lossy(&raw).into_owned();
         let named = Named { shown: &shown };
-        let path = EntryPath::parse(&raw).map_err(|p| named.invalid(p))?;
-
-        match whiteout::classify(&path) {
+        let path = self.placed(EntryPath::parse(&raw).map_err(|p| named.invalid(p))?);
+        let whiteout = match self.copy {
+            Some(_) => Whiteout::None,
+            None => whiteout::classify(&path),
+        };
+        match whiteout {
             Whiteout::None => {}
             Whiteout::Ignored => return Ok(()),
             Whiteout::Invalid => return Err(named.invalid("invalid whiteout name")),
@@ -230,6 +269,7 @@ impl Unpacker {
         let meta = read_meta(entry, &named)?;
         let Some(name) = path.file_name() else {
             return match kind {
+                EntryType::Directory if self.copy.is_some() => Ok(()),
                 EntryType::Directory => self.root_dir(meta, &named),
                 _ => Err(named.invalid("only a directory may name the layer root")),
             };
@@ -266,6 +306,13 @@ impl Unpacker {
         at: At<'_>,
         named: &Named<'_>,
     ) -> Result<(), UnpackError> {
+        if self.copy.is_some()
+            && confined::lstat_at(at.parent, at.name)
+                .map_err(named.io("inspecting existing entry"))?
+                .is_some_and(|st| confined::is_dir(&st))
+        {
+            return Err(named.invalid("cannot replace a directory with a non-directory"));
+        }
         let removed =
             confined::remove_at(at.parent, at.name).map_err(named.io("removing existing entry"))?;
         if removed == Removed::Directory {
@@ -356,6 +403,9 @@ impl Unpacker {
             .map_err(named.io("inspecting existing entry"))?;
         match existing {
             Some(st) if confined::is_dir(&st) => {}
+            Some(_) if self.copy.is_some() => {
+                return Err(named.invalid("cannot replace a non-directory with a directory"));
+            }
             Some(_) => {
                 self.clear(path, at, named)?;
                 self.mkdir(at, named)?;
@@ -441,8 +491,9 @@ impl Unpacker {
             Some(t) if !t.is_empty() => t.into_owned(),
             _ => return Err(named.invalid("hardlink without a target")),
         };
-        let target =
-            EntryPath::parse(&raw).map_err(|p| named.invalid(format!("hardlink target: {p}")))?;
+        let target = self.placed(
+            EntryPath::parse(&raw).map_err(|p| named.invalid(format!("hardlink target: {p}")))?,
+        );
         let Some(target_name) = target.file_name() else {
             return Err(named.invalid("hardlink target is a directory"));
         };

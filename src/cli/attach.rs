@@ -32,13 +32,16 @@ pub fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
     let record = find(&store.containers()?, &args.container)?.clone();
     let not_running = || "you cannot attach to a stopped container, start it first";
     Running::of(&record).with_context(not_running)?;
-    let dir = ctx.locations()?.runroot.join(&record.id);
-    let socket = crate::monitor::protocol::connect(&dir).with_context(not_running)?;
     let options = session::Options {
         stdin: record.config.interactive && !args.no_stdin,
         tty: record.config.tty,
         sig_proxy: args.sig_proxy && !record.config.tty,
         detach_keys,
     };
+    // From the moment the monitor knows this client, signals are the
+    // container's.
+    session::hold_signals(&options);
+    let dir = ctx.locations()?.runroot.join(&record.id);
+    let socket = crate::monitor::protocol::connect(&dir).with_context(not_running)?;
     follow_session(&store, &record.id, Some(socket), &options)
 }

@@ -6,6 +6,7 @@ mod attach;
 mod container_inspect;
 mod containers;
 mod context;
+mod cp;
 mod create;
 mod exec;
 mod images;
@@ -76,6 +77,8 @@ pub enum Command {
     Exec(exec::ExecArgs),
     /// Attach this terminal to a running container
     Attach(attach::AttachArgs),
+    /// Copy files between a container and the host
+    Cp(cp::CpArgs),
     /// List containers
     Ps(containers::PsArgs),
     /// Remove one or more containers
@@ -143,6 +146,8 @@ pub enum ContainerCommand {
     Exec(Box<exec::ExecArgs>),
     /// Attach this terminal to a running container
     Attach(attach::AttachArgs),
+    /// Copy files between a container and the host
+    Cp(cp::CpArgs),
     /// Display detailed information on one or more containers
     Inspect(ContainerInspectArgs),
     /// List containers
@@ -244,6 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             attach::attach(&ctx, args)
         }
         Command::Container(ContainerCommand::Exec(args)) => exec::exec(&ctx, *args),
+        Command::Cp(args) | Command::Container(ContainerCommand::Cp(args)) => cp::cp(&ctx, args),
         Command::Container(ContainerCommand::Inspect(args)) => inspect::inspect(
             &ctx,
             inspect::InspectArgs {

@@ -213,11 +213,12 @@ const PROXIED: &[i32] = &[
     libc::SIGUSR2,
 ];
 
-/// A signalfd for the window size (with a terminal) and the proxied
-/// signals (with `--sig-proxy`); those are blocked so they arrive only
-/// there.
-fn watch_signals(options: &Options) -> Result<OwnedFd> {
-    // SAFETY: plain signal-mask syscalls; the fd returned is new and owned.
+/// Blocks the signals a session relays (the window size with a
+/// terminal, the proxied ones with `--sig-proxy`), so that from now on
+/// they wait for the session instead of ending this process; returns
+/// their set.
+pub fn hold_signals(options: &Options) -> libc::sigset_t {
+    // SAFETY: plain signal-mask calls on a zeroed set.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
@@ -230,6 +231,16 @@ fn watch_signals(options: &Options) -> Result<OwnedFd> {
             }
         }
         libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    }
+}
+
+/// A signalfd for the signals [`hold_signals`] blocks (those already
+/// pending included).
+fn watch_signals(options: &Options) -> Result<OwnedFd> {
+    let set = hold_signals(options);
+    // SAFETY: a plain syscall; the fd returned is new and owned.
+    unsafe {
         let fd = libc::signalfd(-1, &set, libc::SFD_CLOEXEC | libc::SFD_NONBLOCK);
         if fd < 0 {
             return Err(std::io::Error::last_os_error()).context("cannot watch signals");

@@ -8,7 +8,7 @@ use crate::runtime::{self, Network, Process, Security, Spec};
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
 use crate::userns::IdMapping;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::Path;
 
 /// Mounts the root filesystem and returns the spec to run.
@@ -22,25 +22,7 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
     };
     write_etc_files(&dir, &config.hostname, network)?;
     crate::process::private_mount_namespace()?;
-    let image = store
-        .images()?
-        .into_iter()
-        .find(|i| i.id == record.image)
-        .with_context(|| format!("the image {} of the container is gone", record.image_name))?;
-    let lowers = image
-        .layers
-        .iter()
-        .rev()
-        .map(|l| store.layer_diff(&l.diff_id))
-        .collect::<Result<Vec<_>>>()?;
-    let rootfs = dir.join("rootfs");
-    rootfs::mount_overlay(
-        &store.root().join("layers"),
-        &lowers,
-        &dir.join("upper"),
-        &dir.join("work"),
-        &rootfs,
-    )?;
+    let rootfs = rootfs::mount_container(store, record)?;
     let user = runtime::user::resolve(&rootfs, &config.user)?;
     let mut env = config.env.clone();
     env.push(format!("HOSTNAME={}", config.hostname));
