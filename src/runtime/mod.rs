@@ -12,6 +12,7 @@ pub use exec::DEFAULT_PATH;
 mod init;
 pub use init::SETUP_FAILED;
 mod mounts;
+pub mod seccomp;
 pub mod tty;
 pub mod user;
 
