@@ -151,6 +151,7 @@ type Matches = BTreeMap<i64, Option<Vec<SeccompRule>>>;
 fn compile(profile: &Profile, host: &Host) -> Result<Filter> {
     let arch = TargetArch::try_from(std::env::consts::ARCH)
         .map_err(|_| anyhow::anyhow!("seccomp is not supported on {}", std::env::consts::ARCH))?;
+    let numbers = syscalls::numbers();
     let mut named = Matches::new();
     let mut by_action: BTreeMap<Action, Matches> = BTreeMap::new();
     for rule in profile.rules.iter().filter(|r| r.applies(host)) {
@@ -159,7 +160,7 @@ fn compile(profile: &Profile, host: &Host) -> Result<Filter> {
             .iter()
             .map(condition)
             .collect::<Result<Vec<_>>>()?;
-        for number in rule.names.iter().filter_map(|n| syscalls::number(n)) {
+        for &number in rule.names.iter().filter_map(|n| numbers.get(n.as_str())) {
             add(&mut named, number, &conditions)?;
             if rule.action != Action::Allow {
                 add(
@@ -170,7 +171,7 @@ fn compile(profile: &Profile, host: &Host) -> Result<Filter> {
             }
         }
     }
-    let seccomp = syscalls::number("seccomp").unwrap_or(-1);
+    let seccomp = numbers.get("seccomp").copied().unwrap_or(-1);
     let default_lets_seccomp_through =
         profile.default == Action::Allow || named.get(&seccomp) == Some(&None);
     let (last, first): (Vec<_>, Vec<_>) = by_action

@@ -3,6 +3,8 @@
 //! table lacks (another architecture's calls, or 32-bit variants) have
 //! no number here, and profiles skip them as libseccomp does.
 
+use std::collections::HashMap;
+
 #[cfg(target_arch = "x86_64")]
 const TABLE: &str = include_str!("x86_64.tbl");
 #[cfg(target_arch = "aarch64")]
@@ -10,9 +12,9 @@ const TABLE: &str = include_str!("aarch64.tbl");
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
 const TABLE: &str = "";
 
-/// The number of the system call `name` on this architecture.
-pub fn number(name: &str) -> Option<i64> {
-    entries(TABLE).find(|&(_, n)| n == name).map(|(nr, _)| nr)
+/// The numbers of this architecture's system calls, by name.
+pub fn numbers() -> HashMap<&'static str, i64> {
+    entries(TABLE).map(|(nr, name)| (name, nr)).collect()
 }
 
 /// The `(number, name)` lines of a table, comments skipped.
@@ -59,10 +61,11 @@ mod tests {
             ("close_range", libc::SYS_close_range),
             ("exit_group", libc::SYS_exit_group),
         ];
+        let numbers = numbers();
         for (name, nr) in known {
-            assert_eq!(number(name), Some(nr), "{name}");
+            assert_eq!(numbers.get(name), Some(&nr), "{name}");
         }
-        assert_eq!(number("no_such_call"), None);
-        assert_eq!(number("chown32"), None);
+        assert_eq!(numbers.get("no_such_call"), None);
+        assert_eq!(numbers.get("chown32"), None);
     }
 }
