@@ -16,8 +16,8 @@
 //! (`setgroups`, `setres[ug]id`, `capset`, `rt_sigaction`, `execve`…).
 //!
 //! The programs check the architecture: a call made through another ABI
-//! than the native one (32-bit x86 on x86_64) kills the process, where
-//! Docker would apply the same profile; run such images unconfined.
+//! than the native one (32-bit x86 or x32 on x86_64) kills the process,
+//! where Docker would apply the same profile; run such images unconfined.
 
 mod default;
 mod profile;
@@ -181,6 +181,8 @@ fn compile(profile: &Profile, host: &Host) -> Result<Filter> {
         bail!("it denies seccomp(2) in more ways than rpod can install");
     }
     let mut programs = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    programs.push(x32_guard());
     for (action, matches) in first {
         programs.push(program(matches, Action::Allow, action, arch)?);
     }
@@ -191,6 +193,38 @@ fn compile(profile: &Profile, host: &Host) -> Result<Filter> {
         programs.push(program(matches, Action::Allow, action, arch)?);
     }
     Ok(Filter { programs })
+}
+
+/// On x86_64, x32 calls come under the native architecture with bit 30
+/// of their number set: no rule names them, so a profile that allows by
+/// default would let them through. This program kills the process that
+/// makes one, as the architecture check does for 32-bit calls.
+#[cfg(target_arch = "x86_64")]
+fn x32_guard() -> BpfProgram {
+    const X32_SYSCALL_BIT: u32 = 0x4000_0000;
+    let insn = |code: u32, jt, jf, k| seccompiler::sock_filter {
+        code: code as u16,
+        jt,
+        jf,
+        k,
+    };
+    vec![
+        // The call's number: the first word of struct seccomp_data.
+        insn(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, 0),
+        insn(
+            libc::BPF_JMP | libc::BPF_JGE | libc::BPF_K,
+            0,
+            1,
+            X32_SYSCALL_BIT,
+        ),
+        insn(
+            libc::BPF_RET | libc::BPF_K,
+            0,
+            0,
+            libc::SECCOMP_RET_KILL_PROCESS,
+        ),
+        insn(libc::BPF_RET | libc::BPF_K, 0, 0, libc::SECCOMP_RET_ALLOW),
+    ]
 }
 
 /// Adds one rule's match of call `number` (no conditions: every call).

@@ -7,6 +7,14 @@ use crate::runtime::capabilities::docker_default;
 
 /// The errno `probe` ends with under `filter` (0: the call succeeded).
 fn errno_under(filter: &Filter, probe: fn() -> libc::c_long) -> i32 {
+    let status = status_under(filter, probe);
+    assert!(libc::WIFEXITED(status), "the probe died: {status:#x}");
+    libc::WEXITSTATUS(status)
+}
+
+/// The wait status of a child that ran `probe` under `filter` and exited
+/// with the errno it ended with.
+fn status_under(filter: &Filter, probe: fn() -> libc::c_long) -> i32 {
     // SAFETY: the child makes raw system calls only (no allocation, no
     // locks) and leaves with _exit.
     unsafe {
@@ -26,8 +34,7 @@ fn errno_under(filter: &Filter, probe: fn() -> libc::c_long) -> i32 {
         }
         let mut status = 0;
         libc::waitpid(pid, &mut status, 0);
-        assert!(libc::WIFEXITED(status), "the probe died: {status:#x}");
-        libc::WEXITSTATUS(status)
+        status
     }
 }
 
@@ -218,4 +225,24 @@ fn a_program_denying_seccomp_itself_is_installed_last() {
     )
     .unwrap_err();
     assert!(format!("{err:#}").contains("denies seccomp(2)"), "{err:#}");
+}
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn x32_calls_kill_the_process_even_where_the_profile_allows() {
+    let filter = Seccomp::Profile(
+        r#"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+            {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}"#
+            .into(),
+    )
+    .filter(false, docker_default())
+    .unwrap()
+    .unwrap();
+    // SAFETY: getpid through the x32 ABI; ENOSYS where the kernel lacks it.
+    let x32_getpid = || unsafe { libc::syscall(0x4000_0000 | libc::SYS_getpid) };
+    let status = status_under(&filter, x32_getpid);
+    assert!(
+        libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGSYS,
+        "{status:#x}"
+    );
 }
