@@ -85,8 +85,10 @@ impl Seccomp {
     /// The filter for a container with these capabilities (none when
     /// unconfined or privileged).
     pub fn filter(&self, privileged: bool, capabilities: CapabilitySet) -> Result<Option<Filter>> {
+        if privileged {
+            return Ok(None);
+        }
         let profile = match self {
-            _ if privileged => return Ok(None),
             Self::Unconfined => return Ok(None),
             Self::Default => default::profile(),
             Self::Profile(text) => profile::parse(text).context("invalid seccomp profile")?,
