@@ -106,6 +106,16 @@ fn exec_joins_the_container_with_its_environment_and_user() {
         ),
         "CapEff:\t000001ffffffffff\n"
     );
+    // The container's seccomp filter applies to exec'd commands too.
+    assert_eq!(
+        sh(
+            &env,
+            "box",
+            &[],
+            "grep Seccomp: /proc/self/status; unshare -U true 2>&1; true"
+        ),
+        "Seccomp:\t2\nunshare: unshare(0x10000000): Operation not permitted\n"
+    );
     // It sees the container's files, not the host's.
     assert_eq!(
         sh(&env, "box", &[], "echo made-by-exec > /tmp/f; cat /tmp/f"),

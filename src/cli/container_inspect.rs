@@ -4,7 +4,7 @@
 
 use crate::monitor;
 use crate::store::Store;
-use crate::store::containers::ContainerRecord;
+use crate::store::containers::{ContainerConfig, ContainerRecord};
 use serde_json::{Value, json};
 
 /// Go's zero time, which Docker prints for times that never happened.
@@ -71,7 +71,7 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "CapAdd": config.cap_add,
             "CapDrop": config.cap_drop,
             "Privileged": config.privileged,
-            "SecurityOpt": if config.no_new_privileges { json!(["no-new-privileges"]) } else { Value::Null },
+            "SecurityOpt": security_opt(config),
         },
         "GraphDriver": {
             "Name": "overlay",
@@ -113,4 +113,20 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "Networks": {},
         },
     })
+}
+
+/// `HostConfig.SecurityOpt`: the options that changed the defaults, as
+/// Docker lists them (a profile file's JSON inline), or null.
+fn security_opt(config: &ContainerConfig) -> Value {
+    let options: Vec<String> = config
+        .no_new_privileges
+        .then(|| "no-new-privileges".to_string())
+        .into_iter()
+        .chain(config.seccomp.security_opt())
+        .collect();
+    if options.is_empty() {
+        Value::Null
+    } else {
+        json!(options)
+    }
 }

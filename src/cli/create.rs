@@ -6,6 +6,7 @@ use super::Context;
 use super::progress::PullDisplay;
 use super::pull::{ConnectArgs, PullRequest};
 use crate::registry::Platform;
+use crate::runtime::seccomp::Seccomp;
 use crate::store::Store;
 use crate::store::containers::{self, ContainerConfig, ContainerRecord, ContainerState};
 use crate::store::images::{self, ImageRecord};
@@ -58,7 +59,7 @@ pub struct CreateArgs {
     /// Give the container every capability and unmasked kernel files
     #[arg(long)]
     pub privileged: bool,
-    /// Security options: no-new-privileges, seccomp=unconfined
+    /// Security options: no-new-privileges, seccomp=unconfined|PROFILE.json
     #[arg(long = "security-opt", value_name = "OPTION")]
     pub security_opt: Vec<String>,
     /// Network mode: none (the default for now) or host
@@ -103,8 +104,8 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     if let Some(name) = &args.name {
         containers::validate_name(name)?;
     }
-    let security = security_options(&args.security_opt)?;
-    runtime_check(args)?;
+    let (no_new_privileges, seccomp) = security_options(&args.security_opt)?;
+    runtime_check(args, &seccomp)?;
     let log_max_size = log_options(&args.log_opt)?;
     let store = ctx.store()?;
     let image = find_or_pull(ctx, &store, args)?;
@@ -148,7 +149,8 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             cap_add: args.cap_add.clone(),
             cap_drop: args.cap_drop.clone(),
             privileged: args.privileged,
-            no_new_privileges: security,
+            no_new_privileges,
+            seccomp,
             labels: labels(&config, &args.label)?,
             stop_signal: args
                 .stop_signal
@@ -164,8 +166,10 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
 }
 
 /// Refuses flags whose values the container could not start with.
-fn runtime_check(args: &CreateArgs) -> Result<()> {
-    crate::runtime::capabilities::from_flags(&args.cap_add, &args.cap_drop, args.privileged)?;
+fn runtime_check(args: &CreateArgs, seccomp: &Seccomp) -> Result<()> {
+    let capabilities =
+        crate::runtime::capabilities::from_flags(&args.cap_add, &args.cap_drop, args.privileged)?;
+    seccomp.filter(args.privileged, capabilities)?;
     if let Some(signal) = &args.stop_signal {
         super::signals::parse(signal)?;
     }
@@ -336,20 +340,28 @@ fn log_options(options: &[String]) -> Result<Option<u64>> {
     Ok(max_size)
 }
 
-/// `--security-opt`: `no-new-privileges[:true|=true]` is honoured, and
-/// `seccomp=unconfined` (no filter is applied yet); anything else is
-/// refused rather than silently ignored. Returns no-new-privileges.
-fn security_options(options: &[String]) -> Result<bool> {
-    let mut enabled = false;
+/// `--security-opt`: `no-new-privileges[:true|=true]` and
+/// `seccomp=unconfined|PROFILE.json` (also `seccomp:…`, the profile read
+/// and checked now); anything else is refused rather than silently
+/// ignored. Returns no-new-privileges and the seccomp choice.
+fn security_options(options: &[String]) -> Result<(bool, Seccomp)> {
+    let mut no_new_privileges = false;
+    let mut seccomp = Seccomp::Default;
     for option in options {
+        if let Some(value) = option
+            .strip_prefix("seccomp=")
+            .or_else(|| option.strip_prefix("seccomp:"))
+        {
+            seccomp = Seccomp::from_option(value)?;
+            continue;
+        }
         match option.as_str() {
             "no-new-privileges" | "no-new-privileges:true" | "no-new-privileges=true" => {
-                enabled = true
+                no_new_privileges = true
             }
-            "no-new-privileges:false" | "no-new-privileges=false" => enabled = false,
-            "seccomp=unconfined" | "seccomp:unconfined" => {}
+            "no-new-privileges:false" | "no-new-privileges=false" => no_new_privileges = false,
             other => bail!("--security-opt {other:?} is not supported"),
         }
     }
-    Ok(enabled)
+    Ok((no_new_privileges, seccomp))
 }

@@ -69,11 +69,9 @@ pub fn exec(ctx: &Context, args: ExecArgs) -> Result<()> {
     let config = &record.config;
     let mut env = environment(config.env.clone(), &flags);
     env.push(format!("HOSTNAME={}", config.hostname));
-    let capabilities = runtime::capabilities::from_flags(
-        &config.cap_add,
-        &config.cap_drop,
-        config.privileged || args.privileged,
-    )?;
+    let privileged = config.privileged || args.privileged;
+    let capabilities =
+        runtime::capabilities::from_flags(&config.cap_add, &config.cap_drop, privileged)?;
     let request = Exec {
         init: &pidfd,
         user: args.user.as_deref().unwrap_or(&config.user),
@@ -87,8 +85,9 @@ pub fn exec(ctx: &Context, args: ExecArgs) -> Result<()> {
         },
         security: Security {
             capabilities,
-            privileged: config.privileged || args.privileged,
+            privileged,
             no_new_privileges: config.no_new_privileges,
+            seccomp: config.seccomp.filter(privileged, capabilities)?,
         },
         detach: args.detach,
     };

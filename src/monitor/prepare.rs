@@ -1,7 +1,7 @@
 //! In the monitor, before the container starts: its `/etc` files, the
 //! root filesystem mounted in the monitor's private mount namespace, and
 //! the runtime spec built from the container record (the user resolved
-//! in the image, the environment completed).
+//! in the image, the environment completed, the seccomp filter compiled).
 
 use crate::rootfs;
 use crate::runtime::{self, Network, Process, Security, Spec};
@@ -29,6 +29,8 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
     if !env.iter().any(|e| e.starts_with("HOME=")) {
         env.push(format!("HOME={}", user.home));
     }
+    let capabilities =
+        runtime::capabilities::from_flags(&config.cap_add, &config.cap_drop, config.privileged)?;
     Ok(Spec {
         rootfs,
         state_dir: dir,
@@ -44,13 +46,10 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
             groups: user.groups,
         },
         security: Security {
-            capabilities: runtime::capabilities::from_flags(
-                &config.cap_add,
-                &config.cap_drop,
-                config.privileged,
-            )?,
+            capabilities,
             privileged: config.privileged,
             no_new_privileges: config.no_new_privileges,
+            seccomp: config.seccomp.filter(config.privileged, capabilities)?,
         },
     })
 }

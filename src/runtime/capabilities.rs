@@ -45,7 +45,8 @@ pub fn from_flags(add: &[String], drop: &[String], privileged: bool) -> Result<C
     Ok(set)
 }
 
-fn parse(name: &str) -> Result<CapabilitySet> {
+/// One capability by name (with or without `CAP_`, any case), or `ALL`.
+pub fn parse(name: &str) -> Result<CapabilitySet> {
     let upper = name.trim().to_ascii_uppercase();
     if upper == "ALL" {
         return Ok(all_known());

@@ -1,7 +1,8 @@
 //! The container's init, PID 1 of its PID namespace: its own mount
 //! namespace, the container's mounts, `pivot_root`, masked `/proc` paths,
 //! hostname, working directory, no inherited descriptors, the capability
-//! bounding set, the container's user and capabilities, then the workload.
+//! bounding set, the container's user and capabilities, the seccomp
+//! filter, then the workload.
 //! Its standard streams are the monitor's pipes, or a terminal it opens
 //! in the container's own devpts.
 
@@ -87,6 +88,12 @@ pub(super) fn use_stdio(
 pub(super) fn become_workload(process: &Process, security: &Security) -> Result<()> {
     close_inherited_descriptors();
     capabilities::limit_bounding_set(security.capabilities)?;
+    // Without no_new_privs, installing a filter takes CAP_SYS_ADMIN (in
+    // rpod's user namespace), which the workload's user may lack: install
+    // it now, so that the calls from here to the exec pass through it.
+    if !security.no_new_privileges {
+        install_seccomp(security)?;
+    }
     become_user(process)?;
     if process.uid == 0 {
         capabilities::apply(security.capabilities)?;
@@ -95,7 +102,16 @@ pub(super) fn become_workload(process: &Process, security: &Security) -> Result<
         rustix::thread::set_no_new_privs(true).context("cannot set no_new_privs")?;
     }
     default_signals();
+    // With no_new_privs the filter needs no privilege: install it last,
+    // so that little more than the exec passes through it.
+    if security.no_new_privileges {
+        install_seccomp(security)?;
+    }
     Ok(())
+}
+
+fn install_seccomp(security: &super::Security) -> Result<()> {
+    security.seccomp.as_ref().map_or(Ok(()), |f| f.install())
 }
 
 /// The workload starts with every signal at its default and none blocked

@@ -14,6 +14,7 @@ pub use init::SETUP_FAILED;
 mod join;
 pub use join::{Exec, exec_in};
 mod mounts;
+pub mod seccomp;
 pub mod tty;
 pub mod user;
 
@@ -61,13 +62,15 @@ pub struct Spec {
 }
 
 /// What the workload may do.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Security {
     pub capabilities: rustix::thread::CapabilitySet,
     /// `--privileged`: every capability and no masked kernel files.
     pub privileged: bool,
     /// `--security-opt no-new-privileges`.
     pub no_new_privileges: bool,
+    /// The compiled seccomp filter; `None` for unconfined.
+    pub seccomp: Option<seccomp::Filter>,
 }
 
 /// Where the workload's standard streams go.

@@ -52,6 +52,8 @@ pub struct ContainerConfig {
     pub cap_drop: Vec<String>,
     pub privileged: bool,
     pub no_new_privileges: bool,
+    /// `--security-opt seccomp=…` (Docker's default profile when absent).
+    pub seccomp: crate::runtime::seccomp::Seccomp,
     pub labels: std::collections::BTreeMap<String, String>,
     /// The image's StopSignal or `--stop-signal` (empty: SIGTERM).
     pub stop_signal: String,
