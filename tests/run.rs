@@ -409,3 +409,37 @@ fn capabilities_follow_dockers_default_and_flags() {
     );
     assert!(err.contains("is not supported"), "{err}");
 }
+
+#[test]
+fn a_user_without_subordinate_ids_runs_containers_on_a_single_uid_map() {
+    let env = TestEnv::without_subids();
+    let image = busybox(&env);
+    env.ok(&["pull", "-q", &image]);
+    let out = env.rpod(&[
+        "run",
+        "--rm",
+        &image,
+        "sh",
+        "-c",
+        "id -u; cat /proc/self/uid_map | wc -l",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n1\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("rpod: warning: no subordinate id range"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // exec works the same way.
+    env.ok(&["run", "-d", "--name", "solo", &image, "sleep", "600"]);
+    let out = env.rpod(&["exec", "solo", "id", "-u"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n");
+    assert_eq!(out.status.code(), Some(0));
+    env.rpod(&["rm", "-f", "solo"]);
+}

@@ -149,12 +149,17 @@ fn close_inherited_descriptors() {
 }
 
 fn become_user(process: &Process) -> Result<()> {
-    let groups: Vec<libc::gid_t> = process.groups.clone();
-    // SAFETY: a valid pointer and length; refused (EPERM) where setgroups
-    // is denied, as under a single-uid mapping.
-    let rc = unsafe { libc::setgroups(groups.len(), groups.as_ptr()) };
-    if rc != 0 && !groups.is_empty() {
-        return Err(std::io::Error::last_os_error()).context("cannot set the supplementary groups");
+    // Under a single-uid mapping setgroups is denied for the whole
+    // namespace: the process keeps no supplementary group at all.
+    let denied =
+        std::fs::read_to_string("/proc/self/setgroups").is_ok_and(|state| state.trim() == "deny");
+    if !denied {
+        let groups: Vec<libc::gid_t> = process.groups.clone();
+        // SAFETY: a valid pointer and length.
+        if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
+            return Err(std::io::Error::last_os_error())
+                .context("cannot set the supplementary groups");
+        }
     }
     // SAFETY: plain syscalls; glibc applies them to every thread.
     if unsafe { libc::setresgid(process.gid, process.gid, process.gid) } != 0 {
