@@ -10,11 +10,11 @@
 //! Each file has one job: `compression` (magic-byte sniffing), `error`
 //! (what went wrong, per entry), `name` (entry names to clean relative
 //! paths), `limit` (bounding tar's in-memory header reads), `confined`
-//! (fd-relative filesystem primitives), `whiteout` (OCI whiteout names),
+//! (fd-relative filesystem primitives, also used by the `vfs` rootfs copy), `whiteout` (OCI whiteout names),
 //! `unpack` (the entry loop and metadata).
 
 mod compression;
-mod confined;
+pub(crate) mod confined;
 mod error;
 mod limit;
 mod name;
@@ -28,3 +28,4 @@ pub use compression::decompressed;
 pub use error::UnpackError;
 pub use limit::METADATA_LIMIT;
 pub use unpack::{UnpackOptions, UnpackReport, unpack_layer};
+pub(crate) use whiteout::OPAQUE_XATTR;

@@ -3,7 +3,6 @@
 //! the runtime spec built from the container record (the user resolved
 //! in the image, the environment completed).
 
-use crate::rootfs;
 use crate::runtime::{self, Network, Process, Security, Spec};
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
@@ -27,20 +26,12 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
         .into_iter()
         .find(|i| i.id == record.image)
         .with_context(|| format!("the image {} of the container is gone", record.image_name))?;
-    let lowers = image
+    let layers = image
         .layers
         .iter()
-        .rev()
         .map(|l| store.layer_diff(&l.diff_id))
         .collect::<Result<Vec<_>>>()?;
-    let rootfs = dir.join("rootfs");
-    rootfs::mount_overlay(
-        &store.root().join("layers"),
-        &lowers,
-        &dir.join("upper"),
-        &dir.join("work"),
-        &rootfs,
-    )?;
+    let rootfs = config.storage_driver.mount(store, &dir, &layers)?;
     let user = runtime::user::resolve(&rootfs, &config.user)?;
     let mut env = config.env.clone();
     env.push(format!("HOSTNAME={}", config.hostname));

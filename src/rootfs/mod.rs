@@ -1,9 +1,13 @@
-//! Root filesystem drivers: the probe that decides which driver works on
-//! this machine, and the kernel overlay driver (rpod's FUSE union
-//! filesystem and the copying `vfs` driver plug in beside it).
+//! Root filesystem drivers (DESIGN.md §3): the seam every driver fits
+//! (`driver`), the probe that tells whether the kernel overlay works here
+//! (`probe`), the kernel `overlay` driver, and the copying `vfs` driver
+//! (`vfs`, with the layer-applying walk in `copy`).
 
+mod copy;
+mod driver;
 mod overlay;
 mod probe;
+mod vfs;
 
-pub use overlay::mount_overlay;
-pub use probe::{Driver, overlay_works};
+pub use driver::Driver;
+pub use probe::overlay_works;

@@ -1,6 +1,7 @@
 //! Container records: `containers/<id>/container.json` plus the
 //! container's own directories (`upper/` and `work/` for the overlay,
-//! `rootfs/` where it is mounted, and the files bind-mounted over
+//! `vfs/` for a copy, `rootfs/` where it is mounted, and the files
+//! bind-mounted over
 //! `/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf`). Names are unique;
 //! creation checks that under `locks/containers.lock`.
 
@@ -59,6 +60,8 @@ pub struct ContainerConfig {
     pub stop_timeout: Option<u64>,
     /// `--log-opt max-size` in bytes.
     pub log_max_size: Option<u64>,
+    /// The rootfs driver, chosen at create and kept for the container's life.
+    pub storage_driver: crate::rootfs::Driver,
 }
 
 /// Where a container is in its life.
@@ -154,7 +157,7 @@ impl Store {
         let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
         self.ensure_name_free(&record.name)?;
         let dir = self.container_dir(&record.id);
-        for sub in ["upper", "work", "rootfs"] {
+        for sub in record.config.storage_driver.dirs() {
             std::fs::create_dir_all(dir.join(sub))
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
@@ -214,7 +217,8 @@ impl Store {
     }
 
     /// Bytes the container changed: the sizes of the files in its upper
-    /// directory, each hard-linked file once (Docker's `SizeRw`). Needs
+    /// directory, each hard-linked file once (Docker's `SizeRw`; 0 for a
+    /// `vfs` container, whose changes are not kept apart). Needs
     /// the user namespace: directories there may belong to subordinate ids.
     pub fn container_changes_size(&self, id: &str) -> Result<u64> {
         use std::os::unix::fs::MetadataExt;
