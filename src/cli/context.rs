@@ -59,17 +59,24 @@ impl Context {
         Driver::choose(forced, || self.overlay_works())
     }
 
-    /// Whether the kernel overlay mounts in rpod's user namespace here,
-    /// probed once per command in a child inside the namespace (its exit
-    /// code is the answer).
+    /// Whether the kernel overlay mounts in rpod's user namespace here:
+    /// known from an earlier command in this boot, or else probed in a
+    /// child inside the namespace (its exit code is the answer).
     pub fn overlay_works(&self) -> bool {
         *self.overlay.get_or_init(|| {
             let probe = || -> Result<bool> {
-                let tmp = self.store()?.tmp_dir();
+                let store = self.store()?;
+                if store.overlay_known_to_work() {
+                    return Ok(true);
+                }
+                let tmp = store.tmp_dir();
                 let mapping = self.mapping()?;
                 let code = userns::run_in_userns(&mapping, || {
                     i32::from(rootfs::overlay_works(&tmp).is_err())
                 })?;
+                if code == 0 {
+                    store.remember_overlay_works();
+                }
                 Ok(code == 0)
             };
             probe().unwrap_or(false)
