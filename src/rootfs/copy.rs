@@ -27,18 +27,20 @@ use std::path::Path;
 const OVERLAY_XATTRS: &[u8] = b"user.overlay.";
 
 /// One directory being copied: its source and target, its path from the
-/// root (for hard links), the names still to copy, and its own metadata to
-/// apply once its children are in place.
+/// root (for hard links), the names still to copy, its own metadata to
+/// apply once its children are in place, and whether the target started
+/// empty (then nothing there needs removing first).
 struct Frame {
     src: OwnedFd,
     dst: OwnedFd,
     path: Vec<u8>,
     pending: Vec<Vec<u8>>,
     stat: Stat,
+    empty: bool,
 }
 
 impl Frame {
-    fn new(src: OwnedFd, dst: OwnedFd, path: Vec<u8>) -> rustix::io::Result<Frame> {
+    fn new(src: OwnedFd, dst: OwnedFd, path: Vec<u8>, empty: bool) -> rustix::io::Result<Frame> {
         let stat = fstat(&src)?;
         let pending = names(&src)?;
         Ok(Frame {
@@ -47,7 +49,16 @@ impl Frame {
             path,
             pending,
             stat,
+            empty,
         })
+    }
+
+    /// Clears the way for `name` in the target.
+    fn clear(&self, name: &[u8]) -> rustix::io::Result<()> {
+        if !self.empty {
+            remove_at(self.dst.as_fd(), name)?;
+        }
+        Ok(())
     }
 }
 
@@ -56,10 +67,12 @@ pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
     let src = confined::open_root(layer)?;
     let dst = confined::open_root(target)?;
     let root = rustix::io::dup(&dst)?;
-    let top = Frame::new(src, dst, Vec::new())?;
-    if is_opaque(top.src.as_fd())? {
-        empty(top.dst.as_fd())?;
+    let opaque = is_opaque(src.as_fd())?;
+    if opaque {
+        empty(dst.as_fd())?;
     }
+    let fresh = opaque || names(&dst)?.is_empty();
+    let top = Frame::new(src, dst, Vec::new(), fresh)?;
     own(top.dst.as_fd(), &top.stat)?;
     copy_xattrs(top.src.as_fd(), top.dst.as_fd())?;
     let mut stack = vec![top];
@@ -80,15 +93,13 @@ pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
         }
         path.extend_from_slice(&name);
         match FileType::from_raw_mode(st.st_mode) {
-            FileType::CharacterDevice if st.st_rdev == 0 => {
-                remove_at(dst, &name)?;
-            }
+            FileType::CharacterDevice if st.st_rdev == 0 => frame.clear(&name)?,
             FileType::Directory => {
-                let child = directory(src, dst, &name, &st, path)?;
+                let child = directory(frame, &name, &st, path)?;
                 stack.push(child);
             }
             FileType::RegularFile => {
-                remove_at(dst, &name)?;
+                frame.clear(&name)?;
                 let key = (st.st_dev, st.st_ino);
                 match links.get(&key) {
                     Some(first) if st.st_nlink > 1 => {
@@ -103,14 +114,14 @@ pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
                 }
             }
             FileType::Symlink => {
-                remove_at(dst, &name)?;
+                frame.clear(&name)?;
                 let target = readlinkat(src, &name[..], Vec::new())?;
                 symlinkat(&target, dst, &name[..])?;
                 own_at(dst, &name, &st)?;
                 utimensat(dst, &name[..], &times(&st), AtFlags::SYMLINK_NOFOLLOW)?;
             }
             kind => {
-                remove_at(dst, &name)?;
+                frame.clear(&name)?;
                 special(dst, &name, &st, kind)?;
             }
         }
@@ -121,30 +132,36 @@ pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
 /// Makes (or keeps, or replaces) the directory `name` in `dst` and
 /// returns its frame. An opaque source directory empties a directory
 /// already there.
-fn directory(
-    src: BorrowedFd<'_>,
-    dst: BorrowedFd<'_>,
-    name: &[u8],
-    st: &Stat,
-    path: Vec<u8>,
-) -> rustix::io::Result<Frame> {
+fn directory(parent: &Frame, name: &[u8], st: &Stat, path: Vec<u8>) -> rustix::io::Result<Frame> {
+    let (src, dst) = (parent.src.as_fd(), parent.dst.as_fd());
     let from = open_subdir(src, name)?;
-    match lstat_at(dst, name)? {
+    let existing = if parent.empty {
+        None
+    } else {
+        lstat_at(dst, name)?
+    };
+    let fresh = match existing {
         Some(existing) if is_dir(&existing) => {
-            if is_opaque(from.as_fd())? {
+            let opaque = is_opaque(from.as_fd())?;
+            if opaque {
                 empty(open_subdir(dst, name)?.as_fd())?;
             }
+            opaque
         }
         Some(_) => {
             remove_at(dst, name)?;
             mkdirat(dst, name, Mode::from_raw_mode(0o700))?;
+            true
         }
-        None => mkdirat(dst, name, Mode::from_raw_mode(0o700))?,
-    }
+        None => {
+            mkdirat(dst, name, Mode::from_raw_mode(0o700))?;
+            true
+        }
+    };
     let to = open_subdir(dst, name)?;
     own(to.as_fd(), st)?;
     copy_xattrs(from.as_fd(), to.as_fd())?;
-    Frame::new(from, to, path)
+    Frame::new(from, to, path, fresh)
 }
 
 /// Copies a regular file's data (reflinked where possible) and metadata.
