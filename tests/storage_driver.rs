@@ -93,6 +93,17 @@ fn vfs_writes_persist_across_starts_and_rm_removes_the_copy() {
                 .display()
         )
     );
+    // Only what the container wrote counts as its size, as with overlay.
+    let size = env.ok(&[
+        "ps",
+        "-a",
+        "-s",
+        "--filter",
+        "name=keep",
+        "--format",
+        "{{.Size}}",
+    ]);
+    assert!(size.starts_with("6B "), "{size}");
     let dir: PathBuf = env.store().join("containers").join(id);
     assert!(dir.join("vfs/etc/note").is_file());
     assert!(!dir.join("upper").exists());

@@ -12,6 +12,7 @@ use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// A rootfs driver, recorded with each container for its whole life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
@@ -63,6 +64,21 @@ impl Driver {
             Driver::Vfs => super::vfs::mount(store, dir, layers, &rootfs)?,
         }
         Ok(rootfs)
+    }
+
+    /// Where the changes of the container in `dir` are counted (`ps -s`):
+    /// a directory, and for a copy the time it was made, before which
+    /// nothing in it is the container's change.
+    pub fn changes(self, dir: &Path) -> (PathBuf, Option<SystemTime>) {
+        match self {
+            Driver::Overlay => (dir.join("upper"), None),
+            Driver::Vfs => (
+                dir.join(super::vfs::COPY),
+                std::fs::metadata(dir.join(super::vfs::MADE))
+                    .and_then(|m| m.modified())
+                    .ok(),
+            ),
+        }
     }
 
     /// `GraphDriver.Data` of `inspect` for a container in `dir`.

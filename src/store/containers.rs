@@ -217,14 +217,28 @@ impl Store {
     }
 
     /// Bytes the container changed: the sizes of the files in its upper
-    /// directory, each hard-linked file once (Docker's `SizeRw`; 0 for a
-    /// `vfs` container, whose changes are not kept apart). Needs
-    /// the user namespace: directories there may belong to subordinate ids.
-    pub fn container_changes_size(&self, id: &str) -> Result<u64> {
+    /// directory, or of those changed in its copy since it was made, each
+    /// hard-linked file once (Docker's `SizeRw`). Needs the user
+    /// namespace: directories there may belong to subordinate ids.
+    pub fn container_changes_size(&self, record: &ContainerRecord) -> Result<u64> {
         use std::os::unix::fs::MetadataExt;
+        let (root, since) = record
+            .config
+            .storage_driver
+            .changes(&self.container_dir(&record.id));
+        let changed = |meta: &std::fs::Metadata| {
+            since.is_none_or(|since| {
+                let ctime = std::time::UNIX_EPOCH
+                    + std::time::Duration::new(
+                        u64::try_from(meta.ctime()).unwrap_or(0),
+                        u32::try_from(meta.ctime_nsec()).unwrap_or(0),
+                    );
+                ctime > since
+            })
+        };
         let mut seen = std::collections::HashSet::new();
         let mut total = 0;
-        let mut pending = vec![self.container_dir(id).join("upper")];
+        let mut pending = vec![root];
         while let Some(dir) = pending.pop() {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
@@ -236,7 +250,9 @@ impl Store {
                 let meta = entry.metadata()?;
                 if meta.is_dir() {
                     pending.push(entry.path());
-                } else if meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())) {
+                } else if changed(&meta)
+                    && (meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())))
+                {
                     total += meta.size();
                 }
             }
