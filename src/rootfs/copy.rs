@@ -85,48 +85,62 @@ pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
             }
             continue;
         };
-        let (src, dst) = (frame.src.as_fd(), frame.dst.as_fd());
-        let st = statat(src, &name[..], AtFlags::SYMLINK_NOFOLLOW)?;
         let mut path = frame.path.clone();
         if !path.is_empty() {
             path.push(b'/');
         }
         path.extend_from_slice(&name);
-        match FileType::from_raw_mode(st.st_mode) {
-            FileType::CharacterDevice if st.st_rdev == 0 => frame.clear(&name)?,
-            FileType::Directory => {
-                let child = directory(frame, &name, &st, path)?;
-                stack.push(child);
-            }
-            FileType::RegularFile => {
-                frame.clear(&name)?;
-                let key = (st.st_dev, st.st_ino);
-                match links.get(&key) {
-                    Some(first) if st.st_nlink > 1 => {
-                        linkat(&root, &first[..], dst, &name[..], AtFlags::empty())?;
-                    }
-                    _ => {
-                        regular(src, dst, &name, &st)?;
-                        if st.st_nlink > 1 {
-                            links.insert(key, path);
-                        }
+        let copied = copy_entry(frame, &name, &path, &root, &mut links).map_err(|e| {
+            let shown = String::from_utf8_lossy(&path);
+            std::io::Error::new(e.kind(), format!("{shown}: {e}"))
+        })?;
+        stack.extend(copied);
+    }
+    Ok(())
+}
+
+/// Copies one entry of `frame`; a directory comes back as the frame to
+/// descend into.
+fn copy_entry(
+    frame: &Frame,
+    name: &[u8],
+    path: &[u8],
+    root: &OwnedFd,
+    links: &mut HashMap<(u64, u64), Vec<u8>>,
+) -> std::io::Result<Option<Frame>> {
+    let (src, dst) = (frame.src.as_fd(), frame.dst.as_fd());
+    let st = statat(src, name, AtFlags::SYMLINK_NOFOLLOW)?;
+    match FileType::from_raw_mode(st.st_mode) {
+        FileType::CharacterDevice if st.st_rdev == 0 => frame.clear(name)?,
+        FileType::Directory => return Ok(Some(directory(frame, name, &st, path.to_vec())?)),
+        FileType::RegularFile => {
+            frame.clear(name)?;
+            let key = (st.st_dev, st.st_ino);
+            match links.get(&key) {
+                Some(first) if st.st_nlink > 1 => {
+                    linkat(root, &first[..], dst, name, AtFlags::empty())?;
+                }
+                _ => {
+                    regular(src, dst, name, &st)?;
+                    if st.st_nlink > 1 {
+                        links.insert(key, path.to_vec());
                     }
                 }
             }
-            FileType::Symlink => {
-                frame.clear(&name)?;
-                let target = readlinkat(src, &name[..], Vec::new())?;
-                symlinkat(&target, dst, &name[..])?;
-                own_at(dst, &name, &st)?;
-                utimensat(dst, &name[..], &times(&st), AtFlags::SYMLINK_NOFOLLOW)?;
-            }
-            kind => {
-                frame.clear(&name)?;
-                special(dst, &name, &st, kind)?;
-            }
+        }
+        FileType::Symlink => {
+            frame.clear(name)?;
+            let target = readlinkat(src, name, Vec::new())?;
+            symlinkat(&target, dst, name)?;
+            own_at(dst, name, &st)?;
+            utimensat(dst, name, &times(&st), AtFlags::SYMLINK_NOFOLLOW)?;
+        }
+        kind => {
+            frame.clear(name)?;
+            special(dst, name, &st, kind)?;
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Makes (or keeps, or replaces) the directory `name` in `dst` and
