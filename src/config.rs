@@ -17,6 +17,9 @@ pub struct Config {
     pub runroot: Option<PathBuf>,
     /// How many layers a pull fetches and unpacks at once.
     pub pull_parallelism: Option<usize>,
+    /// The rootfs driver of new containers (`overlay` or `vfs`); by
+    /// default overlay where it works, else vfs.
+    pub storage_driver: Option<crate::rootfs::Driver>,
 }
 
 impl Config {
@@ -95,6 +98,11 @@ mod tests {
         let config = Config::load_from(&path).unwrap();
         assert_eq!(config.root.as_deref(), Some(Path::new("/x")));
         assert_eq!(config.pull_parallelism, Some(3));
+        std::fs::write(&path, "storage_driver = \"vfs\"\n").unwrap();
+        let config = Config::load_from(&path).unwrap();
+        assert_eq!(config.storage_driver, Some(crate::rootfs::Driver::Vfs));
+        std::fs::write(&path, "storage_driver = \"zfs\"\n").unwrap();
+        assert!(Config::load_from(&path).is_err());
         std::fs::write(&path, "rooot = 1\n").unwrap();
         let err = Config::load_from(&path).unwrap_err().to_string();
         assert!(err.starts_with(&path.display().to_string()), "{err}");

@@ -12,12 +12,12 @@
 //! Each file has one job: `compression` (magic-byte sniffing), `error`
 //! (what went wrong, per entry), `name` (entry names to clean relative
 //! paths), `limit` (bounding tar's in-memory header reads), `confined`
-//! (fd-relative filesystem primitives), `whiteout` (OCI whiteout names),
-//! `unpack` (the entry loop and metadata), `pack` (writing a tree as tar),
-//! `copy` (`cp`'s path rules).
+//! (fd-relative filesystem primitives, also used by the `vfs` rootfs
+//! copy), `whiteout` (OCI whiteout names), `unpack` (the entry loop and
+//! metadata), `pack` (writing a tree as tar), `copy` (`cp`'s path rules).
 
 mod compression;
-mod confined;
+pub(crate) mod confined;
 mod copy;
 mod error;
 mod limit;
@@ -37,3 +37,4 @@ pub use error::UnpackError;
 pub use limit::METADATA_LIMIT;
 pub use pack::{PackSource, pack};
 pub use unpack::{CopyRules, UnpackOptions, UnpackReport, unpack_copy, unpack_layer};
+pub(crate) use whiteout::OPAQUE_XATTR;

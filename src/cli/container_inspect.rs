@@ -50,7 +50,7 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
         "LogPath": monitor::log_path(store, &record.id).display().to_string(),
         "Name": format!("/{}", record.name),
         "RestartCount": 0,
-        "Driver": "overlay",
+        "Driver": config.storage_driver.name(),
         "Platform": "linux",
         "MountLabel": "",
         "ProcessLabel": "",
@@ -74,12 +74,8 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "SecurityOpt": security_opt(config),
         },
         "GraphDriver": {
-            "Name": "overlay",
-            "Data": {
-                "UpperDir": path("upper"),
-                "WorkDir": path("work"),
-                "MergedDir": path("rootfs"),
-            },
+            "Name": config.storage_driver.name(),
+            "Data": config.storage_driver.graph_data(&dir),
         },
         "Mounts": [],
         "Config": {

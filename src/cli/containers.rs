@@ -120,7 +120,7 @@ fn list(
     let mut rows = Vec::new();
     for c in shown {
         let size = if sizes {
-            let changed = store.container_changes_size(&c.id)?;
+            let changed = store.container_changes_size(c)?;
             let image = image_sizes.get(&c.image).copied().unwrap_or(0);
             Some((changed, changed + image))
         } else {
@@ -374,7 +374,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
             let created: Option<jiff::Timestamp> = c.created.parse().ok();
             let old_enough = until.is_none_or(|u| created.is_some_and(|c| c < u));
             if !c.state.is_running() && old_enough && matches_all(&c, &filters) {
-                freed += store.container_changes_size(&c.id)?;
+                freed += store.container_changes_size(&c)?;
                 doomed.push((c.id.clone(), c.id));
             }
         }

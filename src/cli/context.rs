@@ -1,31 +1,86 @@
 //! What every command may need, loaded on first use: the configuration
-//! file, the store, registries.conf and the user-namespace mapping.
+//! file, the store, registries.conf, the user-namespace mapping and the
+//! rootfs driver of new containers.
 
 use super::{Exit, report};
 use crate::config::Config;
 use crate::registry::RegistriesConf;
+use crate::rootfs::{self, Driver};
 use crate::store::Store;
 use crate::store::paths::Locations;
 use crate::userns::{self, IdMapping};
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 pub struct Context {
     root_flag: Option<PathBuf>,
     runroot_flag: Option<PathBuf>,
+    driver_flag: Option<Driver>,
     config: OnceCell<Config>,
+    overlay: OnceCell<bool>,
     warned: std::cell::Cell<bool>,
 }
 
+/// The environment variable that forces a rootfs driver.
+const DRIVER_VAR: &str = "RPOD_STORAGE_DRIVER";
+
 impl Context {
-    pub fn new(root_flag: Option<PathBuf>, runroot_flag: Option<PathBuf>) -> Self {
+    pub fn new(
+        root_flag: Option<PathBuf>,
+        runroot_flag: Option<PathBuf>,
+        driver_flag: Option<Driver>,
+    ) -> Self {
         Self {
             root_flag,
             runroot_flag,
+            driver_flag,
             config: OnceCell::new(),
+            overlay: OnceCell::new(),
             warned: std::cell::Cell::new(false),
         }
+    }
+
+    /// The rootfs driver for new containers: `--storage-driver`, else
+    /// `$RPOD_STORAGE_DRIVER`, else the configuration file's
+    /// `storage_driver` (each checked to work here), else the probe's
+    /// choice.
+    pub fn storage_driver(&self) -> Result<Driver> {
+        let forced = match (self.driver_flag, crate::config::env_var(DRIVER_VAR)) {
+            (Some(flag), _) => Some(flag),
+            (None, Some(value)) => Some(
+                value
+                    .to_string_lossy()
+                    .parse::<Driver>()
+                    .with_context(|| format!("${DRIVER_VAR}"))?,
+            ),
+            (None, None) => self.config()?.storage_driver,
+        };
+        Driver::choose(forced, || self.overlay_works())
+    }
+
+    /// Whether the kernel overlay mounts in rpod's user namespace here:
+    /// known from an earlier command in this boot, or else probed in a
+    /// child inside the namespace (its exit code is the answer).
+    pub fn overlay_works(&self) -> bool {
+        *self.overlay.get_or_init(|| {
+            let probe = || -> Result<bool> {
+                let store = self.store()?;
+                if store.overlay_known_to_work() {
+                    return Ok(true);
+                }
+                let tmp = store.tmp_dir();
+                let mapping = self.mapping()?;
+                let code = userns::run_in_userns(&mapping, || {
+                    i32::from(rootfs::overlay_works(&tmp).is_err())
+                })?;
+                if code == 0 {
+                    store.remember_overlay_works();
+                }
+                Ok(code == 0)
+            };
+            probe().unwrap_or(false)
+        })
     }
 
     pub fn config(&self) -> Result<&Config> {

@@ -107,6 +107,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     let (no_new_privileges, seccomp) = security_options(&args.security_opt)?;
     runtime_check(args, &seccomp)?;
     let log_max_size = log_options(&args.log_opt)?;
+    let storage_driver = ctx.storage_driver()?;
     let store = ctx.store()?;
     let image = find_or_pull(ctx, &store, args)?;
     let config = image_config(&store, &image)?;
@@ -158,6 +159,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
                 .unwrap_or_else(|| text(&config["StopSignal"])),
             stop_timeout: args.stop_timeout,
             log_max_size,
+            storage_driver,
         },
         id,
     };

@@ -3,7 +3,6 @@
 
 use super::Context;
 use crate::format::Template;
-use crate::rootfs::{self, Driver};
 use crate::userns::{self, IdMap};
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -53,17 +52,8 @@ pub fn info(ctx: &Context, args: InfoArgs) -> Result<()> {
     let store = ctx.store()?;
     let mapping = ctx.mapping()?;
     let user = userns::current_user()?;
-    let tmp = store.tmp_dir();
-    // The probe runs in a child inside the namespace; its exit code is the answer.
-    let overlay =
-        userns::run_in_userns(&mapping, || i32::from(rootfs::overlay_works(&tmp).is_err()))
-            .unwrap_or(1)
-            == 0;
-    let driver = if overlay {
-        Driver::Overlay
-    } else {
-        Driver::Vfs
-    };
+    let overlay = ctx.overlay_works();
+    let driver = ctx.storage_driver()?;
     let images = store.images()?;
     let layers = std::fs::read_dir(store.root().join("layers")).map_or(0, |d| d.count());
     let maps = |maps: &[IdMap]| -> Value {

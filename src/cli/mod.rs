@@ -51,6 +51,9 @@ pub struct Cli {
     /// Runtime state directory; default $XDG_RUNTIME_DIR/rpod
     #[arg(long, global = true, value_name = "DIR")]
     pub runroot: Option<PathBuf>,
+    /// Rootfs driver of new containers; default overlay where it works, else vfs
+    #[arg(long = "storage-driver", global = true, value_name = "DRIVER")]
+    pub storage_driver: Option<crate::rootfs::Driver>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -220,7 +223,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let ctx = Context::new(cli.root, cli.runroot);
+    let ctx = Context::new(cli.root, cli.runroot, cli.storage_driver);
     match cli.command {
         Command::Run(args) => run::run(&ctx, args),
         Command::Container(ContainerCommand::Run(args)) => run::run(&ctx, *args),

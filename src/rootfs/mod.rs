@@ -1,12 +1,16 @@
-//! Root filesystem drivers: the probe that decides which driver works on
-//! this machine, the kernel overlay driver (rpod's FUSE union filesystem
-//! and the copying `vfs` driver plug in beside it), and mounting a
-//! container's root filesystem from its record.
+//! Root filesystem drivers (DESIGN.md §3): the seam every driver fits
+//! (`driver`), the probe that tells whether the kernel overlay works here
+//! (`probe`), the kernel `overlay` driver, the copying `vfs` driver
+//! (`vfs`, with the layer-applying walk in `copy`), and mounting a
+//! container's root filesystem from its record (`container`).
 
 mod container;
+mod copy;
+mod driver;
 mod overlay;
 mod probe;
+mod vfs;
 
 pub use container::mount_container;
-pub use overlay::mount_overlay;
-pub use probe::{Driver, overlay_works};
+pub use driver::Driver;
+pub use probe::overlay_works;

@@ -5,26 +5,7 @@
 
 use anyhow::{Context, Result};
 use rustix::mount::{MountFlags, UnmountFlags, mount, unmount};
-use std::fmt;
 use std::path::Path;
-
-/// A rootfs driver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Driver {
-    /// Kernel overlayfs mounted inside the user namespace.
-    Overlay,
-    /// A plain copy of the layers, when nothing else works.
-    Vfs,
-}
-
-impl fmt::Display for Driver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Driver::Overlay => "overlay",
-            Driver::Vfs => "vfs",
-        })
-    }
-}
 
 /// Runs inside the user namespace (as its root). Returns Ok when an
 /// overlay with `userxattr` mounts over directories in `scratch_parent`.

@@ -1,6 +1,7 @@
 //! Container records: `containers/<id>/container.json` plus the
 //! container's own directories (`upper/` and `work/` for the overlay,
-//! `rootfs/` where it is mounted, and the files bind-mounted over
+//! `vfs/` for a copy, `rootfs/` where it is mounted, and the files
+//! bind-mounted over
 //! `/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf`). Names are unique;
 //! creation checks that under `locks/containers.lock`.
 
@@ -61,6 +62,8 @@ pub struct ContainerConfig {
     pub stop_timeout: Option<u64>,
     /// `--log-opt max-size` in bytes.
     pub log_max_size: Option<u64>,
+    /// The rootfs driver, chosen at create and kept for the container's life.
+    pub storage_driver: crate::rootfs::Driver,
 }
 
 /// Where a container is in its life.
@@ -156,7 +159,7 @@ impl Store {
         let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
         self.ensure_name_free(&record.name)?;
         let dir = self.container_dir(&record.id);
-        for sub in ["upper", "work", "rootfs"] {
+        for sub in record.config.storage_driver.dirs() {
             std::fs::create_dir_all(dir.join(sub))
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
@@ -216,13 +219,28 @@ impl Store {
     }
 
     /// Bytes the container changed: the sizes of the files in its upper
-    /// directory, each hard-linked file once (Docker's `SizeRw`). Needs
-    /// the user namespace: directories there may belong to subordinate ids.
-    pub fn container_changes_size(&self, id: &str) -> Result<u64> {
+    /// directory, or of those changed in its copy since it was made, each
+    /// hard-linked file once (Docker's `SizeRw`). Needs the user
+    /// namespace: directories there may belong to subordinate ids.
+    pub fn container_changes_size(&self, record: &ContainerRecord) -> Result<u64> {
         use std::os::unix::fs::MetadataExt;
+        let (root, since) = record
+            .config
+            .storage_driver
+            .changes(&self.container_dir(&record.id));
+        let changed = |meta: &std::fs::Metadata| {
+            since.is_none_or(|since| {
+                let ctime = std::time::UNIX_EPOCH
+                    + std::time::Duration::new(
+                        u64::try_from(meta.ctime()).unwrap_or(0),
+                        u32::try_from(meta.ctime_nsec()).unwrap_or(0),
+                    );
+                ctime > since
+            })
+        };
         let mut seen = std::collections::HashSet::new();
         let mut total = 0;
-        let mut pending = vec![self.container_dir(id).join("upper")];
+        let mut pending = vec![root];
         while let Some(dir) = pending.pop() {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
@@ -234,7 +252,9 @@ impl Store {
                 let meta = entry.metadata()?;
                 if meta.is_dir() {
                     pending.push(entry.path());
-                } else if meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())) {
+                } else if changed(&meta)
+                    && (meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())))
+                {
                     total += meta.size();
                 }
             }

@@ -8,6 +8,7 @@
 //! images.json            the image records (names, digests, layers)
 //! tmp/                   staging; anything here is unfinished work
 //! locks/                 flock files
+//! overlay-probe          the boot in which the kernel overlay was seen to work
 //! ```
 //!
 //! Every visible change is a rename or an atomic file replacement, so a
@@ -28,6 +29,14 @@ use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
 pub use lock::Lock;
+
+/// The kernel's random ID of the current boot.
+fn boot_id() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .ok()
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty())
+}
 
 /// An opened store.
 #[derive(Debug, Clone)]
@@ -64,6 +73,23 @@ impl Store {
     /// Where unfinished work is staged before its final rename.
     pub fn tmp_dir(&self) -> PathBuf {
         self.root.join("tmp")
+    }
+
+    /// Whether a command has seen the kernel overlay work over this store
+    /// since the machine started. (Only success is remembered: a failure
+    /// may be mended without a reboot, and is probed again.)
+    pub fn overlay_known_to_work(&self) -> bool {
+        let text = std::fs::read_to_string(self.root.join("overlay-probe")).unwrap_or_default();
+        boot_id().is_some_and(|boot| text.trim() == boot)
+    }
+
+    /// Remembers for this boot that the overlay works (best effort:
+    /// without it the next command probes again).
+    pub fn remember_overlay_works(&self) {
+        if let Some(boot) = boot_id() {
+            let line = format!("{boot}\n");
+            let _ = atomic::replace_file(&self.root.join("overlay-probe"), line.as_bytes(), 0o600);
+        }
     }
 
     /// The path of a lock file by name.

@@ -170,6 +170,10 @@ impl TestEnv {
             .env("LANG", "C.UTF-8")
             .current_dir(&self.dir)
             .stdin(Stdio::null());
+        // The whole suite can run under one rootfs driver.
+        if let Some(driver) = std::env::var_os("RPOD_STORAGE_DRIVER") {
+            cmd.env("RPOD_STORAGE_DRIVER", driver);
+        }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }

@@ -1,0 +1,56 @@
+//! The `vfs` driver: the container's root filesystem is its own full copy
+//! of the image's layers, `containers/<id>/vfs/`, written to directly.
+//! The copy is made the first time the container starts, in the monitor
+//! (root of the user namespace, so owners are kept), built in the store's
+//! `tmp/` and renamed into place only when complete: a half-made copy is
+//! never used, and the debris of a crash is garbage collected.
+
+use crate::store::Store;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// The copy's name in the container's directory.
+pub const COPY: &str = "vfs";
+/// A file whose mtime says when the copy was finished: whatever in the
+/// copy changed later is the container's own change (`ps -s`).
+pub const MADE: &str = "vfs.made";
+
+/// Makes the copy when it is not there yet, then binds it at `target`
+/// (a mount point, as `pivot_root` needs).
+pub fn mount(store: &Store, dir: &Path, layers: &[PathBuf], target: &Path) -> Result<()> {
+    let copy = dir.join(COPY);
+    if !copy.exists() {
+        make_copy(store, layers, dir)?;
+    }
+    rustix::mount::mount_bind(&copy, target)
+        .with_context(|| format!("cannot bind {} at {}", copy.display(), target.display()))
+}
+
+/// Applies `layers` (bottom first) into a new directory in `tmp/`, marks
+/// the time, and renames it into the container's directory `dir`. Holds
+/// the garbage collector's guard meanwhile, which would otherwise remove
+/// the unfinished copy from `tmp/`.
+fn make_copy(store: &Store, layers: &[PathBuf], dir: &Path) -> Result<()> {
+    let copy = dir.join(COPY);
+    let _guard = store.gc_guard()?;
+    let building = tempfile::Builder::new()
+        .prefix("vfs-")
+        .tempdir_in(store.tmp_dir())
+        .context("cannot create a directory for the vfs copy")?;
+    for layer in layers {
+        super::copy::apply_layer(layer, building.path())
+            .with_context(|| format!("cannot copy the layer {}", layer.display()))?;
+    }
+    std::fs::write(dir.join(MADE), b"")
+        .with_context(|| format!("cannot write {}", dir.join(MADE).display()))?;
+    let built = building.keep();
+    match std::fs::rename(&built, &copy) {
+        Ok(()) => Ok(()),
+        // Another start of the same container finished first.
+        Err(_) if copy.is_dir() => {
+            let _ = std::fs::remove_dir_all(&built);
+            Ok(())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot move the copy to {}", copy.display())),
+    }
+}
