@@ -116,11 +116,9 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     if command.is_empty() {
         bail!("no command specified: the image has none, give one after the image name");
     }
-    let record = ContainerRecord {
-        name: args
-            .name
-            .clone()
-            .unwrap_or_else(|| containers::generated_name(&id)),
+    let mut record = ContainerRecord {
+        // Empty: the store picks a free generated name.
+        name: args.name.clone().unwrap_or_default(),
         image: image.id.clone(),
         image_name: args.image.clone(),
         created: jiff::Timestamp::now().to_string(),
@@ -163,7 +161,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         },
         id,
     };
-    store.create_container(&record)?;
+    store.create_container(&mut record)?;
     Ok((store, record))
 }
 

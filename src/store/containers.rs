@@ -153,10 +153,17 @@ impl Store {
     }
 
     /// Records a new container and makes its directories; refuses a name
-    /// already in use.
-    pub fn create_container(&self, record: &ContainerRecord) -> Result<PathBuf> {
+    /// already in use, and gives an unnamed container a free generated one.
+    pub fn create_container(&self, record: &mut ContainerRecord) -> Result<PathBuf> {
         std::fs::create_dir_all(self.containers_dir())?;
         let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
+        if record.name.is_empty() {
+            let taken: std::collections::HashSet<String> =
+                self.containers()?.into_iter().map(|c| c.name).collect();
+            record.name = generated_names(&record.id)
+                .find(|name| !taken.contains(name))
+                .context("no free name for the container")?;
+        }
         self.ensure_name_free(&record.name)?;
         let dir = self.container_dir(&record.id);
         for sub in record.config.storage_driver.dirs() {
@@ -302,8 +309,22 @@ pub fn validate_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Names for a container the user did not name: Docker-style
+/// `adjective_noun` picked by different parts of its ID, and last one
+/// that cannot clash (the name with the short ID).
+fn generated_names(id: &str) -> impl Iterator<Item = String> + '_ {
+    (0..id.len().saturating_sub(12))
+        .step_by(4)
+        .map(|offset| generated_name(&id[offset..]))
+        .chain(std::iter::once(format!(
+            "{}_{}",
+            generated_name(id),
+            id.get(..12).unwrap_or(id)
+        )))
+}
+
 /// A Docker-style generated name (`adjective_noun`), picked by the ID.
-pub fn generated_name(id: &str) -> String {
+fn generated_name(id: &str) -> String {
     const ADJECTIVES: &[&str] = &[
         "brave", "calm", "clever", "eager", "fervent", "gentle", "happy", "jolly", "keen", "lucid",
         "merry", "nimble", "patient", "quiet", "sharp", "steady", "tender", "vivid", "witty",
@@ -360,13 +381,13 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert!(store.containers_using("sha256:a").unwrap().is_empty());
         store
-            .create_container(&record("c1", "web", "sha256:a"))
+            .create_container(&mut record("c1", "web", "sha256:a"))
             .unwrap();
         store
-            .create_container(&record("c2", "db", "sha256:b"))
+            .create_container(&mut record("c2", "db", "sha256:b"))
             .unwrap();
         let err = store
-            .create_container(&record("c3", "web", "sha256:b"))
+            .create_container(&mut record("c3", "web", "sha256:b"))
             .unwrap_err();
         assert!(
             err.to_string()
@@ -391,6 +412,19 @@ mod tests {
         assert_eq!(state(Some((me, start))).effective_status(), "running");
         assert_eq!(state(Some((me, start + 1))).effective_status(), "exited");
         assert_eq!(state(None).effective_status(), "exited");
+    }
+
+    #[test]
+    fn unnamed_containers_get_distinct_generated_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut names = std::collections::HashSet::new();
+        for _ in 0..150 {
+            let mut unnamed = record(&new_container_id().unwrap(), "", "sha256:a");
+            store.create_container(&mut unnamed).unwrap();
+            assert!(unnamed.name.contains('_'), "{}", unnamed.name);
+            assert!(names.insert(unnamed.name.clone()), "{} twice", unnamed.name);
+        }
     }
 
     #[test]
