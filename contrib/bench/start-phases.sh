@@ -35,8 +35,8 @@ for i in $(seq "$runs"); do
         /sched_process_exec/ && /filename: "[^"]*\/rpod"/ && !cli { cli = $1; who = $2 }
         /sched_process_exec/ && /newuidmap|newgidmap/ && !maps { maps = $1 }
         /sched_process_exit/ && /newuidmap|newgidmap/ { mapped = $1 }
-        /sched_process_exec/ && /filename: "\/bin\/true"/ { start = $1 }
-        /sched_process_exit/ && / true\// { stop = $1 }
+        /sched_process_exec/ && /filename: "\/bin\/true"/ { start = $1; workload = $2 }
+        /sched_process_exit/ && $2 == workload { stop = $1 }
         /sched_process_exit/ && $2 == who { last = $1 }
         END {
             printf "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", run,
