@@ -3,25 +3,9 @@
 
 mod common;
 
-use common::{TestEnv, cells};
+use common::{TestEnv, cells, eventually};
 use std::io::Write;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-fn busybox(env: &TestEnv) -> String {
-    let image = env.image("library/busybox:latest");
-    env.ok(&["pull", "-q", &image]);
-    image
-}
-
-/// Waits (with a hang guard, not a timing assertion) until `check` holds.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !check() {
-        assert!(Instant::now() < deadline, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// Starts a detached container running `script` once it has said "ready".
 fn start(env: &TestEnv, image: &str, name: &str, script: &str) -> String {
@@ -61,7 +45,7 @@ fn with_input(env: &TestEnv, args: &[&str], input: &str) -> (Option<i32>, String
 #[test]
 fn rename_keeps_names_unique_and_works_while_running() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let id = start(&env, &image, "old", "sleep 600");
     env.ok(&["create", "--name", "taken", &image, "true"]);
     let taken = env.ok(&["inspect", "--format", "{{.Id}}", "taken"]);
@@ -103,7 +87,7 @@ fn rename_keeps_names_unique_and_works_while_running() {
 #[test]
 fn container_prune_removes_stopped_containers_only() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     env.ok(&[
         "run",
         "--name",
@@ -175,7 +159,7 @@ fn container_prune_removes_stopped_containers_only() {
 #[test]
 fn top_lists_the_container_processes_as_ps_does() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     start(&env, &image, "tree", "sleep 600 & sleep 601 & wait");
     let init = inspect(&env, "{{.State.Pid}}", "tree").trim().to_string();
 
@@ -261,7 +245,7 @@ impl Drop for DelegatedFreezer {
 #[test]
 fn pause_needs_a_freezer_the_user_may_write() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     start(&env, &image, "busy", "sleep 600");
     env.ok(&["create", "--name", "idle", &image, "true"]);
 
@@ -329,7 +313,7 @@ fn pause_needs_a_freezer_the_user_may_write() {
 #[test]
 fn ps_filters_sizes_and_format_keys() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     env.ok(&[
         "run",
         "--name",

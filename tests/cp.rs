@@ -5,30 +5,10 @@
 
 mod common;
 
-use common::TestEnv;
+use common::{TestEnv, eventually};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-fn busybox(env: &TestEnv) -> String {
-    let image = env.image("library/busybox:latest");
-    env.ok(&["pull", "-q", &image]);
-    image
-}
-
-/// Waits (with a hang guard, not a timing assertion) until `check` holds.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !check() {
-        assert!(Instant::now() < deadline, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn logs(env: &TestEnv, name: &str) -> String {
-    String::from_utf8_lossy(&env.rpod(&["logs", name]).stdout).into_owned()
-}
 
 /// Runs a shell script on the host as the test user, in the test's dir.
 fn host_sh(env: &TestEnv, script: &str) -> String {
@@ -72,7 +52,7 @@ const SHOW_ON_USR1: &str = "trap 'cat /tmp/f; stat -c %u:%g /tmp/f; exit 0' USR1
 #[test]
 fn files_out_of_and_into_a_running_container() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let id = env.ok(&[
         "run",
         "-d",
@@ -83,7 +63,7 @@ fn files_out_of_and_into_a_running_container() {
         "-c",
         SHOW_ON_USR1,
     ]);
-    eventually("web ready", || logs(&env, "web") == "ready\n");
+    eventually("web ready", || env.logs_so_far("web") == "ready\n");
 
     // Out: a file into the working directory, owned by the caller.
     assert_eq!(env.ok(&["cp", "web:/etc/passwd", "."]), "");
@@ -108,13 +88,13 @@ fn files_out_of_and_into_a_running_container() {
     assert_eq!(upper, "hello from the host\n");
     env.ok(&["kill", "-s", "USR1", "web"]);
     env.ok(&["wait", "web"]);
-    assert_eq!(logs(&env, "web"), "ready\nhello from the host\n0:0\n");
+    assert_eq!(env.logs_so_far("web"), "ready\nhello from the host\n0:0\n");
 }
 
 #[test]
 fn directories_both_ways_in_archive_mode() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     probe_box(&env, &image, "box");
     host_sh(
         &env,
@@ -164,7 +144,7 @@ fn directories_both_ways_in_archive_mode() {
 #[test]
 fn tar_streams_on_stdin_and_stdout() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     probe_box(&env, &image, "box");
 
     // Out: a tar of the directory, named by its base name.
@@ -214,7 +194,7 @@ fn tar_streams_on_stdin_and_stdout() {
 #[test]
 fn a_stopped_container_keeps_what_it_wrote() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     env.ok(&[
         "run",
         "--name",
@@ -241,7 +221,7 @@ fn a_stopped_container_keeps_what_it_wrote() {
 #[test]
 fn errors_are_one_line_with_status_125() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     probe_box(&env, &image, "box");
     env.write_file(&env.dir.join("file"), b"data\n");
     let cases: &[(&[&str], &str)] = &[
@@ -290,7 +270,7 @@ fn errors_are_one_line_with_status_125() {
 #[test]
 fn container_symlinks_resolve_inside_the_container() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let links = "ln -s / /rootlink && ln -s ../../../.. /tmp/up && ln -s /etc/passwd /pw && \
                  mkdir /tmp/drop && ln -s / /tmp/drop/out";
     let container_passwd = |env: &TestEnv, name: &str| {
@@ -301,7 +281,7 @@ fn container_symlinks_resolve_inside_the_container() {
     env.ok(&["run", "--name", "stopped", &image, "sh", "-c", links]);
     let script = format!("{links} && {SHOW_ON_USR1}");
     env.ok(&["run", "-d", "--name", "live", &image, "sh", "-c", &script]);
-    eventually("live ready", || logs(&env, "live") == "ready\n");
+    eventually("live ready", || env.logs_so_far("live") == "ready\n");
     for name in ["stopped", "live"] {
         let inside = container_passwd(&env, name);
         for path in [
@@ -367,7 +347,7 @@ fn raw_tar(entries: &[(&str, tar::EntryType, &str)]) -> Vec<u8> {
 #[test]
 fn hostile_tar_streams_stay_in_the_destination() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     probe_box(&env, &image, "box");
     probe(&env, "box", "mkdir -p /tmp/drop");
     let send = |stream: Vec<u8>| {
@@ -411,7 +391,7 @@ fn without_subordinate_ids_files_belong_to_the_user() {
     // (`start` itself fails without subordinate ids at the moment, so
     // only a created container is used.)
     let env = TestEnv::without_subids();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     env.write_file(&env.dir.join("f"), b"single\n");
     env.ok(&["create", "--name", "box", &image, "true"]);
     env.ok(&["cp", "-a", "f", "box:/tmp/f"]);

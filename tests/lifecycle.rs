@@ -4,31 +4,9 @@
 
 mod common;
 
-use common::TestEnv;
 use common::terminal::Terminal;
+use common::{TestEnv, eventually};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-fn busybox(env: &TestEnv) -> String {
-    let image = env.image("library/busybox:latest");
-    env.ok(&["pull", "-q", &image]);
-    image
-}
-
-/// Waits (with a hang guard, not a timing assertion) until `check` holds.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !check() {
-        assert!(Instant::now() < deadline, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The container's logs so far, empty while it does not exist yet (a
-/// foreground `run` started in the background may not have created it).
-fn logs_so_far(env: &TestEnv, name: &str) -> String {
-    String::from_utf8_lossy(&env.rpod(&["logs", name]).stdout).into_owned()
-}
 
 fn state(env: &TestEnv, name: &str) -> String {
     env.ok(&[
@@ -45,11 +23,11 @@ const GRACEFUL: &str = "trap 'echo bye; exit 0' TERM; echo ready; while true; do
 #[test]
 fn detached_containers_log_stop_start_and_wait() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let id = env.ok(&["run", "-d", "--name", "web", &image, "sh", "-c", GRACEFUL]);
     assert_eq!(id.trim().len(), 64, "{id}");
     assert!(id.trim().chars().all(|c| c.is_ascii_hexdigit()));
-    eventually("web logs ready", || logs_so_far(&env, "web") == "ready\n");
+    eventually("web logs ready", || env.logs_so_far("web") == "ready\n");
     let status = env.ok(&["ps", "--format", "{{.Names}} {{.Status}}"]);
     assert!(status.starts_with("web Up "), "{status}");
     assert_eq!(state(&env, "web"), "running 0\n");
@@ -67,7 +45,7 @@ fn detached_containers_log_stop_start_and_wait() {
     // Started again, it appends to the same log.
     assert_eq!(env.ok(&["start", "web"]), "web\n");
     eventually("second ready", || {
-        logs_so_far(&env, "web") == "ready\nbye\nready\n"
+        env.logs_so_far("web") == "ready\nbye\nready\n"
     });
     assert_eq!(env.ok(&["kill", "-s", "TERM", "web"]), "web\n");
     assert_eq!(env.ok(&["wait", "web"]), "0\n");
@@ -87,7 +65,7 @@ fn detached_containers_log_stop_start_and_wait() {
 #[test]
 fn stop_escalates_to_sigkill_and_honours_the_stop_signal() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     // PID 1 ignores SIGTERM without a handler: stop must kill it.
     env.ok(&["run", "-d", "--name", "stubborn", &image, "sleep", "600"]);
     assert_eq!(env.ok(&["stop", "-t", "1", "stubborn"]), "stubborn\n");
@@ -105,7 +83,7 @@ fn stop_escalates_to_sigkill_and_honours_the_stop_signal() {
         "-c",
         "trap 'exit 7' USR1; echo ready; while true; do sleep 0.1; done",
     ]);
-    eventually("usr1 ready", || logs_so_far(&env, "usr1") == "ready\n");
+    eventually("usr1 ready", || env.logs_so_far("usr1") == "ready\n");
     env.ok(&["stop", "usr1"]);
     assert_eq!(state(&env, "usr1"), "exited 7\n");
     let signal = env.ok(&["inspect", "--format", "{{.Config.StopSignal}}", "usr1"]);
@@ -124,7 +102,7 @@ fn stop_escalates_to_sigkill_and_honours_the_stop_signal() {
 #[test]
 fn create_then_start_attached() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let id = env.ok(&[
         "create",
         "--name",
@@ -176,7 +154,7 @@ fn create_then_start_attached() {
 #[test]
 fn the_container_outlives_a_killed_cli_but_not_its_monitor() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let mut cli = env
         .rpod_cmd(&[
             "run",
@@ -191,7 +169,7 @@ fn the_container_outlives_a_killed_cli_but_not_its_monitor() {
         .spawn()
         .unwrap();
     eventually("survivor ready", || {
-        logs_so_far(&env, "survivor") == "ready\n"
+        env.logs_so_far("survivor") == "ready\n"
     });
     cli.kill().unwrap();
     cli.wait().unwrap();
@@ -217,7 +195,7 @@ fn the_container_outlives_a_killed_cli_but_not_its_monitor() {
 #[test]
 fn input_signals_and_auto_removal() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let mut cat = env
         .rpod_cmd(&["run", "-i", "--rm", &image, "sh", "-c", "cat; echo end"])
         .stdin(Stdio::piped())
@@ -256,9 +234,7 @@ fn input_signals_and_auto_removal() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    eventually("trapper ready", || {
-        logs_so_far(&env, "trapper") == "ready\n"
-    });
+    eventually("trapper ready", || env.logs_so_far("trapper") == "ready\n");
     // SAFETY: signalling the CLI this test started.
     unsafe { libc::kill(run.id() as i32, libc::SIGTERM) };
     let out = run.wait_with_output().unwrap();
@@ -276,7 +252,7 @@ fn input_signals_and_auto_removal() {
 #[test]
 fn logs_rotate_and_follow() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     env.ok(&[
         "run",
         "--name",
@@ -312,7 +288,7 @@ fn logs_rotate_and_follow() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    eventually("ticker said one", || logs_so_far(&env, "ticker") == "one\n");
+    eventually("ticker said one", || env.logs_so_far("ticker") == "one\n");
     env.ok(&["kill", "-s", "USR1", "ticker"]);
     let out = follower.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -322,7 +298,7 @@ fn logs_rotate_and_follow() {
 #[test]
 fn terminals_sizes_and_detaching() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let mut term = Terminal::spawn(&env, &format!("rpod run -it --rm {image} sh"));
     term.wait_for("/ # ");
     term.type_text("tty; stty size; echo $((6*7))\r");
@@ -357,7 +333,7 @@ fn terminals_sizes_and_detaching() {
 #[test]
 fn attach_follows_output_passes_signals_and_detaches() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     // A terminal container: attach, type, detach, attach again, end it.
     env.ok(&["run", "-dit", "--name", "shell", &image, "sh"]);
     let mut term = Terminal::spawn(&env, "rpod attach shell");
@@ -379,7 +355,7 @@ fn attach_follows_output_passes_signals_and_detaches() {
     // Without a terminal: output from the moment of attaching, and the
     // CLI's signals reach the container.
     env.ok(&["run", "-d", "--name", "quiet", &image, "sh", "-c", GRACEFUL]);
-    eventually("quiet ready", || logs_so_far(&env, "quiet") == "ready\n");
+    eventually("quiet ready", || env.logs_so_far("quiet") == "ready\n");
     let attached = env
         .rpod_cmd(&["attach", "quiet"])
         .stdout(Stdio::piped())

@@ -187,6 +187,20 @@ impl TestEnv {
         cmd
     }
 
+    /// `library/busybox:latest` from the local registry, pulled into this
+    /// test's store.
+    pub fn pulled_busybox(&self) -> String {
+        let image = self.image("library/busybox:latest");
+        self.ok(&["pull", "-q", &image]);
+        image
+    }
+
+    /// A container's logs so far, empty while it does not exist yet (a
+    /// foreground `run` started in the background may not have made it).
+    pub fn logs_so_far(&self, name: &str) -> String {
+        String::from_utf8_lossy(&self.rpod(&["logs", name]).stdout).into_owned()
+    }
+
     /// Runs `rpod ARGS…` and returns its output.
     pub fn rpod(&self, args: &[&str]) -> Output {
         self.rpod_cmd(args).output().expect("run rpod")
@@ -351,4 +365,16 @@ pub fn cells(line: &str) -> Vec<String> {
         .filter(|c| !c.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// Waits (with a hang guard, not a timing assertion) until `check` holds.
+pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
