@@ -82,7 +82,9 @@ fn list(
     let mut containers = store.containers()?;
     containers.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
     let limit = if args.latest { Some(1) } else { args.last };
-    let all = args.all || limit.is_some();
+    // As Docker: a status filter looks at every container
+    // (`rpod rm $(rpod ps -q -f status=exited)`).
+    let all = args.all || limit.is_some() || filters.iter().any(|(key, _)| key == "status");
     let mut shown: Vec<&ContainerRecord> = containers
         .iter()
         .filter(|c| all || c.state.is_running())
