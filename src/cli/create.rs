@@ -73,6 +73,9 @@ pub struct CreateArgs {
     /// Log options: max-size=SIZE (rotate the log past SIZE)
     #[arg(long = "log-opt", value_name = "OPTION")]
     pub log_opt: Vec<String>,
+    /// Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped
+    #[arg(long, default_value = "no", value_name = "POLICY")]
+    pub restart: String,
     /// Pull the image before running: missing, always or never
     #[arg(long, default_value = "missing", value_parser = ["missing", "always", "never"])]
     pub pull: String,
@@ -104,6 +107,10 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         containers::validate_name(name)?;
     }
     let security = security_options(&args.security_opt)?;
+    let restart = crate::monitor::restart::parse(&args.restart)?;
+    if args.rm && restart.name != "no" {
+        bail!("Conflicting options: --restart and --rm");
+    }
     runtime_check(args)?;
     let log_max_size = log_options(&args.log_opt)?;
     let store = ctx.store()?;
@@ -156,6 +163,8 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
                 .unwrap_or_else(|| text(&config["StopSignal"])),
             stop_timeout: args.stop_timeout,
             log_max_size,
+            restart,
+            ..ContainerConfig::default()
         },
         id,
     };

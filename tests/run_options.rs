@@ -1,0 +1,161 @@
+//! `run`/`create` options beyond the basics: `--restart` (the monitor
+//! runs the workload again), `--init`, `--read-only`, `--tmpfs`,
+//! `--shm-size` and `--ulimit`.
+
+mod common;
+
+use common::TestEnv;
+use std::time::{Duration, Instant};
+
+fn busybox(env: &TestEnv) -> String {
+    let image = env.image("library/busybox:latest");
+    env.ok(&["pull", "-q", &image]);
+    image
+}
+
+/// Waits (with a hang guard, not a timing assertion) until `check` holds.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn inspect(env: &TestEnv, format: &str, name: &str) -> String {
+    env.ok(&["inspect", "--format", format, name])
+}
+
+fn logs(env: &TestEnv, name: &str) -> String {
+    String::from_utf8_lossy(&env.rpod(&["logs", name]).stdout).into_owned()
+}
+
+#[test]
+fn on_failure_restarts_up_to_the_retry_count() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    let args = ["run", "-d", "--name", "flaky", "--restart", "on-failure:2"];
+    let mut run = args.to_vec();
+    run.extend([image.as_str(), "sh", "-c", "echo run; exit 3"]);
+    env.ok(&run);
+    eventually("flaky gave up", || {
+        inspect(&env, "{{.State.Status}}", "flaky") == "exited\n"
+    });
+    assert_eq!(
+        inspect(&env, "{{.State.ExitCode}} {{.RestartCount}}", "flaky"),
+        "3 2\n"
+    );
+    assert_eq!(
+        inspect(
+            &env,
+            "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}",
+            "flaky"
+        ),
+        "on-failure 2\n"
+    );
+    assert_eq!(env.ok(&["logs", "flaky"]), "run\nrun\nrun\n");
+    // A success is not a failure: no restart.
+    env.ok(&[
+        "run",
+        "-d",
+        "--name",
+        "fine",
+        "--restart",
+        "on-failure",
+        &image,
+        "true",
+    ]);
+    assert_eq!(env.ok(&["wait", "fine"]), "0\n");
+    assert_eq!(inspect(&env, "{{.RestartCount}}", "fine"), "0\n");
+}
+
+#[test]
+fn always_restarts_until_stopped_and_shows_restarting() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    env.ok(&[
+        "run",
+        "-d",
+        "--name",
+        "loop",
+        "--restart",
+        "always",
+        &image,
+        "sh",
+        "-c",
+        "echo run; exit 1",
+    ]);
+    eventually("loop restarted twice", || {
+        logs(&env, "loop").lines().count() >= 3
+    });
+    eventually("ps shows Restarting", || {
+        env.ok(&["ps", "--format", "{{.Names}} {{.Status}}"])
+            .starts_with("loop Restarting (1) ")
+    });
+    assert_eq!(
+        inspect(
+            &env,
+            "{{.State.Status}} {{.State.Restarting}} {{.State.Running}}",
+            "loop"
+        ),
+        "restarting true true\n"
+    );
+    assert_eq!(env.ok(&["stop", "loop"]), "loop\n");
+    assert_eq!(
+        inspect(&env, "{{.State.Status}} {{.State.ExitCode}}", "loop"),
+        "exited 1\n"
+    );
+    let count = inspect(&env, "{{.RestartCount}}", "loop");
+    assert!(count.trim().parse::<u32>().unwrap() >= 2, "{count}");
+    assert_eq!(env.ok(&["ps", "-q"]), "");
+
+    // A running workload that is stopped stays stopped.
+    env.ok(&[
+        "run",
+        "-d",
+        "--name",
+        "server",
+        "--restart",
+        "unless-stopped",
+        &image,
+        "sh",
+        "-c",
+        "trap 'exit 0' TERM; echo up; while true; do sleep 0.1; done",
+    ]);
+    eventually("server up", || logs(&env, "server") == "up\n");
+    assert_eq!(env.ok(&["stop", "server"]), "server\n");
+    assert_eq!(
+        inspect(&env, "{{.State.Status}} {{.RestartCount}}", "server"),
+        "exited 0\n"
+    );
+    assert_eq!(env.ok(&["logs", "server"]), "up\n");
+
+    // kill and rm -f end it for good too.
+    env.ok(&["start", "server"]);
+    eventually("server up again", || logs(&env, "server") == "up\nup\n");
+    assert_eq!(env.ok(&["kill", "server"]), "server\n");
+    assert_eq!(env.ok(&["wait", "server"]), "137\n");
+    assert_eq!(inspect(&env, "{{.RestartCount}}", "server"), "0\n");
+    env.ok(&["start", "loop"]);
+    assert_eq!(env.ok(&["rm", "-f", "loop", "server"]), "loop\nserver\n");
+    assert_eq!(env.ok(&["ps", "-a", "-q"]), "");
+}
+
+#[test]
+fn bad_restart_values_create_nothing() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    let err = env.fails(&["run", "--rm", "--restart", "always", &image, "true"], 125);
+    assert_eq!(err, "Error: Conflicting options: --restart and --rm\n");
+    let err = env.fails(&["create", "--restart", "sometimes", &image], 125);
+    assert_eq!(
+        err,
+        "Error: invalid --restart \"sometimes\": use no, on-failure[:N], always or unless-stopped\n"
+    );
+    let err = env.fails(&["create", "--restart", "always:3", &image], 125);
+    assert_eq!(
+        err,
+        "Error: invalid --restart \"always:3\": only on-failure takes a retry count\n"
+    );
+    assert_eq!(env.ok(&["ps", "-a", "-q"]), "");
+}
