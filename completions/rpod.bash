@@ -313,7 +313,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__create)
-            opts="-e -l -w -u -h -i -t -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
+            opts="-e -l -w -u -h -i -t -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,7 +751,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__run)
-            opts="-d -e -l -w -u -h -i -t -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
+            opts="-d -e -l -w -u -h -i -t -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1003,7 +1003,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__create)
-            opts="-e -l -w -u -h -i -t -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
+            opts="-e -l -w -u -h -i -t -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1973,7 +1973,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__run)
-            opts="-d -e -l -w -u -h -i -t -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
+            opts="-d -e -l -w -u -h -i -t -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --pull --platform --tls-verify --cert-dir --help --root --runroot --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -159,3 +159,25 @@ fn bad_restart_values_create_nothing() {
     );
     assert_eq!(env.ok(&["ps", "-a", "-q"]), "");
 }
+
+#[test]
+fn init_reaps_orphans_forwards_signals_and_passes_the_exit_code() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    // The orphan ends as a child of PID 1, which must reap it.
+    let script = "(sh -c 'exit 0' &); sleep 1; cat /proc/1/comm; echo $$; \
+                  ps -o stat,comm | grep -c '^Z'; exit 3";
+    let out = env.rpod(&["run", "--rm", "--init", &image, "sh", "-c", script]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "rpod-init\n2\n0\n");
+    assert_eq!(out.status.code(), Some(3));
+    let out = env.rpod(&["run", "--rm", "--init", &image, "sh", "-c", "kill -TERM $$"]);
+    assert_eq!(out.status.code(), Some(143));
+
+    // sleep as PID 1 would ignore SIGTERM; as the init's child it ends.
+    env.ok(&[
+        "run", "-d", "--init", "--name", "nap", &image, "sleep", "600",
+    ]);
+    assert_eq!(inspect(&env, "{{.HostConfig.Init}}", "nap"), "true\n");
+    assert_eq!(env.ok(&["stop", "-t", "600", "nap"]), "nap\n");
+    assert_eq!(inspect(&env, "{{.State.ExitCode}}", "nap"), "143\n");
+}

@@ -74,6 +74,7 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "CapAdd": config.cap_add,
             "CapDrop": config.cap_drop,
             "Privileged": config.privileged,
+            "Init": config.init,
             "SecurityOpt": if config.no_new_privileges { json!(["no-new-privileges"]) } else { Value::Null },
         },
         "GraphDriver": {

@@ -76,6 +76,9 @@ pub struct CreateArgs {
     /// Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped
     #[arg(long, default_value = "no", value_name = "POLICY")]
     pub restart: String,
+    /// Run an init inside the container that forwards signals and reaps processes
+    #[arg(long)]
+    pub init: bool,
     /// Pull the image before running: missing, always or never
     #[arg(long, default_value = "missing", value_parser = ["missing", "always", "never"])]
     pub pull: String,
@@ -164,6 +167,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             stop_timeout: args.stop_timeout,
             log_max_size,
             restart,
+            init: args.init,
             ..ContainerConfig::default()
         },
         id,

@@ -70,6 +70,7 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
             privileged: config.privileged,
             no_new_privileges: config.no_new_privileges,
         },
+        init: config.init,
     })
 }
 

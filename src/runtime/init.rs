@@ -18,6 +18,9 @@ pub const SETUP_FAILED: i32 = 125;
 /// empty) and the process ends.
 pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd) -> ! {
     let prepared = prepare(spec, stdio);
+    if spec.init && prepared.is_ok() {
+        super::reaper::run(&spec.process, status);
+    }
     exec_or_report(prepared, &spec.process, &status)
 }
 

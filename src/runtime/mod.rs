@@ -14,6 +14,7 @@ pub use init::SETUP_FAILED;
 mod join;
 pub use join::{Exec, exec_in};
 mod mounts;
+mod reaper;
 pub mod tty;
 pub mod user;
 
@@ -57,6 +58,8 @@ pub struct Spec {
     pub tty_group_mapped: bool,
     pub process: Process,
     pub security: Security,
+    /// `--init`: PID 1 is rpod's reaping init, the command its child.
+    pub init: bool,
 }
 
 /// What the workload may do.
