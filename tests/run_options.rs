@@ -181,3 +181,74 @@ fn init_reaps_orphans_forwards_signals_and_passes_the_exit_code() {
     assert_eq!(env.ok(&["stop", "-t", "600", "nap"]), "nap\n");
     assert_eq!(inspect(&env, "{{.State.ExitCode}}", "nap"), "143\n");
 }
+
+#[test]
+fn read_only_root_with_tmpfs_and_shm_size() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    let script = "touch /x; touch /etc/hosts; touch /run/ok && echo run ok; \
+                  touch /dev/shm/ok && echo shm ok; \
+                  df -k /dev/shm /run | awk 'NR > 1 { print $6, $2 }'; \
+                  grep -c ' /run tmpfs [^ ]*noexec' /proc/mounts";
+    let out = env.rpod(&[
+        "run",
+        "--rm",
+        "--read-only",
+        "--tmpfs",
+        "/run:size=1m",
+        "--shm-size",
+        "2m",
+        &image,
+        "sh",
+        "-c",
+        script,
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "touch: /x: Read-only file system\ntouch: /etc/hosts: Read-only file system\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "run ok\nshm ok\n/dev/shm 2048\n/run 1024\n1\n"
+    );
+    env.ok(&[
+        "create",
+        "--name",
+        "ro",
+        "--read-only",
+        "--tmpfs",
+        "/run:size=1m",
+        "--shm-size",
+        "2m",
+        &image,
+    ]);
+    assert_eq!(
+        inspect(
+            &env,
+            "{{.HostConfig.ReadonlyRootfs}} {{json .HostConfig.Tmpfs}} {{.HostConfig.ShmSize}}",
+            "ro"
+        ),
+        "true {\"/run\":\"size=1m\"} 2097152\n"
+    );
+    // Without the flags: writable, 64 MiB of /dev/shm.
+    let out = env.ok(&[
+        "run",
+        "--rm",
+        &image,
+        "sh",
+        "-c",
+        "touch /x && df -k /dev/shm | awk 'NR > 1 { print $2 }'",
+    ]);
+    assert_eq!(out, "65536\n");
+    let err = env.fails(&["create", "--tmpfs", "/run:colour=red", &image], 125);
+    assert_eq!(
+        err,
+        "Error: invalid --tmpfs \"/run:colour=red\": unknown option \"colour=red\"\n"
+    );
+    let err = env.fails(&["create", "--shm-size", "lots", &image], 125);
+    assert_eq!(
+        err,
+        "Error: invalid --shm-size \"lots\": give a size such as 64m\n"
+    );
+    assert_eq!(env.ok(&["ps", "-a", "--format", "{{.Names}}"]), "ro\n");
+}

@@ -75,6 +75,9 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "CapDrop": config.cap_drop,
             "Privileged": config.privileged,
             "Init": config.init,
+            "ReadonlyRootfs": config.read_only,
+            "Tmpfs": if config.tmpfs.is_empty() { Value::Null } else { json!(config.tmpfs) },
+            "ShmSize": config.shm_size.unwrap_or(crate::runtime::tmpfs::DEFAULT_SHM_SIZE),
             "SecurityOpt": if config.no_new_privileges { json!(["no-new-privileges"]) } else { Value::Null },
         },
         "GraphDriver": {

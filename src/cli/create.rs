@@ -79,6 +79,15 @@ pub struct CreateArgs {
     /// Run an init inside the container that forwards signals and reaps processes
     #[arg(long)]
     pub init: bool,
+    /// Mount the container's root filesystem read-only
+    #[arg(long = "read-only")]
+    pub read_only: bool,
+    /// Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)
+    #[arg(long, value_name = "PATH[:OPTIONS]")]
+    pub tmpfs: Vec<String>,
+    /// Size of /dev/shm (default 64m)
+    #[arg(long = "shm-size", value_name = "SIZE")]
+    pub shm_size: Option<String>,
     /// Pull the image before running: missing, always or never
     #[arg(long, default_value = "missing", value_parser = ["missing", "always", "never"])]
     pub pull: String,
@@ -116,6 +125,16 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     }
     runtime_check(args)?;
     let log_max_size = log_options(&args.log_opt)?;
+    let tmpfs = args
+        .tmpfs
+        .iter()
+        .map(|t| crate::runtime::tmpfs::parse_flag(t))
+        .collect::<Result<BTreeMap<_, _>>>()?;
+    let shm_size = args
+        .shm_size
+        .as_deref()
+        .map(crate::runtime::tmpfs::parse_shm_size)
+        .transpose()?;
     let store = ctx.store()?;
     let image = find_or_pull(ctx, &store, args)?;
     let config = image_config(&store, &image)?;
@@ -168,6 +187,9 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             log_max_size,
             restart,
             init: args.init,
+            read_only: args.read_only,
+            tmpfs,
+            shm_size,
             ..ContainerConfig::default()
         },
         id,

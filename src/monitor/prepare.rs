@@ -71,6 +71,13 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
             no_new_privileges: config.no_new_privileges,
         },
         init: config.init,
+        read_only: config.read_only,
+        tmpfs: config
+            .tmpfs
+            .iter()
+            .map(|(path, options)| (path.clone(), options.clone()))
+            .collect(),
+        shm_size: config.shm_size.unwrap_or(runtime::tmpfs::DEFAULT_SHM_SIZE),
     })
 }
 

@@ -56,6 +56,9 @@ fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
     }
     rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
     enter_workdir(&spec.process.cwd)?;
+    if spec.read_only {
+        mounts::make_root_read_only()?;
+    }
     become_workload(&spec.process, &spec.security)
 }
 

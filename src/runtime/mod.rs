@@ -15,6 +15,7 @@ mod join;
 pub use join::{Exec, exec_in};
 mod mounts;
 mod reaper;
+pub mod tmpfs;
 pub mod tty;
 pub mod user;
 
@@ -60,6 +61,13 @@ pub struct Spec {
     pub security: Security,
     /// `--init`: PID 1 is rpod's reaping init, the command its child.
     pub init: bool,
+    /// `--read-only`: the root filesystem (and the /etc files rpod
+    /// provides) read-only.
+    pub read_only: bool,
+    /// `--tmpfs`: mount point and options.
+    pub tmpfs: Vec<(String, String)>,
+    /// The size of /dev/shm in bytes.
+    pub shm_size: u64,
 }
 
 /// What the workload may do.
