@@ -252,3 +252,50 @@ fn read_only_root_with_tmpfs_and_shm_size() {
     );
     assert_eq!(env.ok(&["ps", "-a", "--format", "{{.Names}}"]), "ro\n");
 }
+
+#[test]
+fn ulimits_are_set_and_never_raised() {
+    let env = TestEnv::new();
+    let image = busybox(&env);
+    let out = env.ok(&[
+        "run",
+        "--rm",
+        "--ulimit",
+        "nofile=64:128",
+        "--ulimit",
+        "core=0",
+        &image,
+        "sh",
+        "-c",
+        "ulimit -n; ulimit -Hn; ulimit -c",
+    ]);
+    assert_eq!(out, "64\n128\n0\n");
+    env.ok(&[
+        "create",
+        "--name",
+        "limited",
+        "--ulimit",
+        "nofile=64:128",
+        &image,
+    ]);
+    assert_eq!(
+        inspect(&env, "{{json .HostConfig.Ulimits}}", "limited"),
+        "[{\"Name\":\"nofile\",\"Hard\":128,\"Soft\":64}]\n"
+    );
+    let err = env.fails(
+        &["create", "--ulimit", "nofile=1:1099511627776", &image],
+        125,
+    );
+    assert!(
+        err.starts_with(
+            "Error: invalid --ulimit \"nofile=1:1099511627776\": the hard limit is above yours ("
+        ) && err.ends_with("), which rootless rpod cannot raise\n"),
+        "{err}"
+    );
+    let err = env.fails(&["create", "--ulimit", "files=1", &image], 125);
+    assert_eq!(
+        err,
+        "Error: invalid --ulimit \"files=1\": unknown resource \"files\"\n"
+    );
+    assert_eq!(env.ok(&["ps", "-a", "--format", "{{.Names}}"]), "limited\n");
+}

@@ -77,6 +77,11 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "Init": config.init,
             "ReadonlyRootfs": config.read_only,
             "Tmpfs": if config.tmpfs.is_empty() { Value::Null } else { json!(config.tmpfs) },
+            "Ulimits": config.ulimits.iter().map(|u| json!({
+                "Name": u.name,
+                "Hard": u.hard,
+                "Soft": u.soft,
+            })).collect::<Vec<_>>(),
             "ShmSize": config.shm_size.unwrap_or(crate::runtime::tmpfs::DEFAULT_SHM_SIZE),
             "SecurityOpt": if config.no_new_privileges { json!(["no-new-privileges"]) } else { Value::Null },
         },

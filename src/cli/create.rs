@@ -88,6 +88,9 @@ pub struct CreateArgs {
     /// Size of /dev/shm (default 64m)
     #[arg(long = "shm-size", value_name = "SIZE")]
     pub shm_size: Option<String>,
+    /// Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)
+    #[arg(long, value_name = "NAME=SOFT[:HARD]")]
+    pub ulimit: Vec<String>,
     /// Pull the image before running: missing, always or never
     #[arg(long, default_value = "missing", value_parser = ["missing", "always", "never"])]
     pub pull: String,
@@ -130,6 +133,11 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .iter()
         .map(|t| crate::runtime::tmpfs::parse_flag(t))
         .collect::<Result<BTreeMap<_, _>>>()?;
+    let ulimits = args
+        .ulimit
+        .iter()
+        .map(|u| crate::runtime::ulimits::parse(u))
+        .collect::<Result<Vec<_>>>()?;
     let shm_size = args
         .shm_size
         .as_deref()
@@ -190,7 +198,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             read_only: args.read_only,
             tmpfs,
             shm_size,
-            ..ContainerConfig::default()
+            ulimits,
         },
         id,
     };

@@ -78,6 +78,7 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
             .map(|(path, options)| (path.clone(), options.clone()))
             .collect(),
         shm_size: config.shm_size.unwrap_or(runtime::tmpfs::DEFAULT_SHM_SIZE),
+        ulimits: config.ulimits.clone(),
     })
 }
 

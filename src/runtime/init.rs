@@ -59,6 +59,7 @@ fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
     if spec.read_only {
         mounts::make_root_read_only()?;
     }
+    super::ulimits::apply(&spec.ulimits)?;
     become_workload(&spec.process, &spec.security)
 }
 

@@ -17,6 +17,7 @@ mod mounts;
 mod reaper;
 pub mod tmpfs;
 pub mod tty;
+pub mod ulimits;
 pub mod user;
 
 use anyhow::{Context, Result};
@@ -68,6 +69,8 @@ pub struct Spec {
     pub tmpfs: Vec<(String, String)>,
     /// The size of /dev/shm in bytes.
     pub shm_size: u64,
+    /// `--ulimit`.
+    pub ulimits: Vec<crate::store::containers::Ulimit>,
 }
 
 /// What the workload may do.
