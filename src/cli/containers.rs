@@ -213,6 +213,11 @@ fn status_text(c: &ContainerRecord, now: jiff::Timestamp) -> String {
     match c.state.effective_status() {
         "running" => up(),
         "paused" => format!("{} (Paused)", up()),
+        "restarting" => format!(
+            "Restarting ({}) {} ago",
+            c.state.exit_code.unwrap_or_default(),
+            since(c.state.finished_at.as_deref(), now).map_or("".into(), format::human_duration)
+        ),
         "exited" => {
             let code = c
                 .state

@@ -74,6 +74,24 @@ pub struct CreateArgs {
     /// Log options: max-size=SIZE (rotate the log past SIZE)
     #[arg(long = "log-opt", value_name = "OPTION")]
     pub log_opt: Vec<String>,
+    /// Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped
+    #[arg(long, default_value = "no", value_name = "POLICY")]
+    pub restart: String,
+    /// Run an init inside the container that forwards signals and reaps processes
+    #[arg(long)]
+    pub init: bool,
+    /// Mount the container's root filesystem read-only
+    #[arg(long = "read-only")]
+    pub read_only: bool,
+    /// Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)
+    #[arg(long, value_name = "PATH[:OPTIONS]")]
+    pub tmpfs: Vec<String>,
+    /// Size of /dev/shm (default 64m)
+    #[arg(long = "shm-size", value_name = "SIZE")]
+    pub shm_size: Option<String>,
+    /// Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)
+    #[arg(long, value_name = "NAME=SOFT[:HARD]")]
+    pub ulimit: Vec<String>,
     /// Pull the image before running: missing, always or never
     #[arg(long, default_value = "missing", value_parser = ["missing", "always", "never"])]
     pub pull: String,
@@ -105,9 +123,28 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         containers::validate_name(name)?;
     }
     let (no_new_privileges, seccomp) = security_options(&args.security_opt)?;
+    let restart = crate::monitor::restart::parse(&args.restart)?;
+    if args.rm && restart.name != "no" {
+        bail!("Conflicting options: --restart and --rm");
+    }
     runtime_check(args, &seccomp)?;
     let log_max_size = log_options(&args.log_opt)?;
     let storage_driver = ctx.storage_driver()?;
+    let tmpfs = args
+        .tmpfs
+        .iter()
+        .map(|t| crate::runtime::tmpfs::parse_flag(t))
+        .collect::<Result<BTreeMap<_, _>>>()?;
+    let ulimits = args
+        .ulimit
+        .iter()
+        .map(|u| crate::runtime::ulimits::parse(u))
+        .collect::<Result<Vec<_>>>()?;
+    let shm_size = args
+        .shm_size
+        .as_deref()
+        .map(crate::runtime::tmpfs::parse_shm_size)
+        .transpose()?;
     let store = ctx.store()?;
     let image = find_or_pull(ctx, &store, args)?;
     let config = image_config(&store, &image)?;
@@ -158,6 +195,12 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             stop_timeout: args.stop_timeout,
             log_max_size,
             storage_driver,
+            restart,
+            init: args.init,
+            read_only: args.read_only,
+            tmpfs,
+            shm_size,
+            ulimits,
         },
         id,
     };

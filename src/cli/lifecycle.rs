@@ -144,6 +144,9 @@ fn stop_one(store: &Store, record: &ContainerRecord, time: Option<u64>) -> Resul
     let timeout = Duration::from_secs(time.or(record.config.stop_timeout).unwrap_or(10));
     running.deliver(store, record, signal)?;
     if !running.wait(Some(timeout))? {
+        // Read again: a restart may have started another init meanwhile.
+        let current = store.container(&record.id).ok();
+        let running = current.as_ref().and_then(Running::of).unwrap_or(running);
         running.signal(libc::SIGKILL)?;
         running.wait(None)?;
     }
@@ -286,13 +289,26 @@ impl Running {
 
     /// Signals the container of `record`; a paused one is thawed right
     /// after, so that the signal reaches it (Docker does the same for
-    /// stop, kill and rm -f).
+    /// stop, kill and rm -f). The stop is recorded first, so that the
+    /// monitor does not restart the container (`--restart`), and the
+    /// record read back names the init of the current run.
     pub fn deliver(&self, store: &Store, record: &ContainerRecord, signal: i32) -> Result<()> {
-        self.signal(signal)?;
-        if record.state.effective_status() != "paused" {
+        let current = match store.update_container(&record.id, |r| r.state.stop_requested = true) {
+            Ok(current) => current,
+            // A --rm container may be gone already.
+            Err(_) if store.container(&record.id).is_err() => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        Running::of(&current)
+            .unwrap_or(Self {
+                init: self.init,
+                monitor: self.monitor,
+            })
+            .signal(signal)?;
+        if current.state.effective_status() != "paused" {
             return Ok(());
         }
-        match super::pause::set_paused(store, record, false) {
+        match super::pause::set_paused(store, &current, false) {
             // A --rm container may be gone once the signal ended it.
             Err(_) if store.container(&record.id).is_err() => Ok(()),
             result => result,

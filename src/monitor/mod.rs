@@ -9,6 +9,7 @@
 mod log;
 mod prepare;
 pub mod protocol;
+pub mod restart;
 mod serve;
 
 pub use log::{LogLine, Stream, parse as parse_log, timestamp};

@@ -51,6 +51,15 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
             no_new_privileges: config.no_new_privileges,
             seccomp: config.seccomp.filter(config.privileged, capabilities)?,
         },
+        init: config.init,
+        read_only: config.read_only,
+        tmpfs: config
+            .tmpfs
+            .iter()
+            .map(|(path, options)| (path.clone(), options.clone()))
+            .collect(),
+        shm_size: config.shm_size.unwrap_or(runtime::tmpfs::DEFAULT_SHM_SIZE),
+        ulimits: config.ulimits.clone(),
     })
 }
 

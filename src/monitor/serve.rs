@@ -1,8 +1,9 @@
 //! The monitor's life: start the container, relay its streams to the log
-//! and to attach clients until it ends, record the end, apply `--rm`.
+//! and to attach clients until it ends, run it again as `--restart` asks
+//! (the root filesystem stays mounted), record the end, apply `--rm`.
 
 use super::log::{LogWriter, Stream};
-use super::{Launch, prepare, protocol};
+use super::{Launch, prepare, protocol, restart};
 use crate::runtime::{self, StartFailed, Stdio};
 use crate::store::containers::{ContainerRecord, process_start_time};
 use anyhow::{Context, Result};
@@ -10,6 +11,7 @@ use rustix::event::{PollFd, PollFlags};
 use rustix::fd::{FromRawFd, OwnedFd};
 use rustix::process::{Pid, Signal};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Runs the monitor to the end; the exit code is the monitor's own.
 /// `report` hears `[0]` once the workload runs, or the exit code and the
@@ -27,13 +29,7 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     let mut relay = match start(store, &record, mapping, &runtime_dir, terminal_size) {
         Ok(relay) => relay,
         Err(e) => {
-            let failed = match e.downcast::<StartFailed>() {
-                Ok(failed) => failed,
-                Err(e) => StartFailed {
-                    code: runtime::SETUP_FAILED,
-                    message: crate::cli::one_line(&e),
-                },
-            };
+            let failed = start_failure(e);
             let _ = rustix::io::write(&report, &failed.encode());
             let leftover = record_end(store, &record, |state| {
                 state.status = "created".into();
@@ -46,7 +42,29 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     relay.clients.extend(attach.map(Client::new));
     let _ = rustix::io::write(&report, &[0]);
     drop(report);
-    let code = relay.serve();
+    let mut backoff = restart::Backoff::default();
+    let mut code = relay.serve();
+    loop {
+        let ran = relay.started.elapsed();
+        let Some(delay) = restart_delay(store, &record, code, backoff.next(ran)) else {
+            break;
+        };
+        // Attached clients end with this run, as Docker's do.
+        relay.end_sessions(code);
+        if !relay.pause(delay) {
+            break;
+        }
+        code = match relay.restart(store, &record) {
+            Ok(()) => relay.serve(),
+            Err(e) => {
+                let failed = start_failure(e);
+                relay
+                    .log
+                    .write(Stream::Stderr, format!("{}\n", failed.message).as_bytes());
+                failed.code
+            }
+        };
+    }
     let finished = jiff::Timestamp::now().to_string();
     let leftover = record_end(store, &record, |state| {
         state.status = "exited".into();
@@ -55,9 +73,7 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
         state.monitor = None;
         state.pid = None;
     });
-    for client in &relay.clients {
-        let _ = protocol::send(&client.socket, protocol::EXIT, &code.to_le_bytes());
-    }
+    relay.end_sessions(code);
     // The clients (a foreground `run --rm`) need not wait for this.
     delete(leftover);
     let _ = std::fs::remove_dir_all(&runtime_dir);
@@ -68,6 +84,44 @@ fn delete(leftover: Option<PathBuf>) {
     if let Some(dir) = leftover {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// Why the workload could not start, with Docker's exit code.
+fn start_failure(e: anyhow::Error) -> StartFailed {
+    match e.downcast::<StartFailed>() {
+        Ok(failed) => failed,
+        Err(e) => StartFailed {
+            code: runtime::SETUP_FAILED,
+            message: crate::cli::one_line(&e),
+        },
+    }
+}
+
+/// After the workload ended with `code`: when the restart policy wants
+/// it again and nobody stopped the container, records it as restarting
+/// and returns how long to wait (`delay`).
+fn restart_delay(
+    store: &crate::store::Store,
+    record: &ContainerRecord,
+    code: i32,
+    delay: Duration,
+) -> Option<Duration> {
+    let finished = jiff::Timestamp::now().to_string();
+    let mut wanted = false;
+    store
+        .update_container(&record.id, |r| {
+            wanted = !r.state.stop_requested
+                && restart::wanted(&r.config.restart, code, r.state.restart_count);
+            if wanted {
+                r.state.status = "restarting".into();
+                r.state.exit_code = Some(code);
+                r.state.finished_at = Some(finished);
+                r.state.pid = None;
+                r.state.restart_count += 1;
+            }
+        })
+        .ok()?;
+    wanted.then_some(delay)
 }
 
 /// The monitor keeps no terminal: its own streams go to /dev/null.
@@ -110,30 +164,42 @@ fn start(
     terminal_size: Option<rustix::termios::Winsize>,
 ) -> Result<Relay> {
     let spec = prepare::spec(store, record, mapping)?;
-    let signals = child_signals()?;
+    let signals = monitor_signals()?;
     let listener = protocol::listen(runtime_dir)?;
     let log = LogWriter::open(
         &super::log_path(store, &record.id),
         record.config.log_max_size,
     )?;
-    let (stdio, outputs, input, console) = streams(record, terminal_size)?;
-    let init = runtime::spawn(&spec, stdio)?;
-    let (outputs, input, terminal) = match console {
-        Some(socket) => {
-            let master = runtime::tty::receive_master(&socket)?;
-            let input = rustix::io::dup(&master)?;
-            let terminal = rustix::io::dup(&master)?;
-            (
-                vec![Output::new(master, Stream::Stdout)],
-                Some(input),
-                Some(terminal),
-            )
-        }
-        None => (outputs, input, None),
+    let workload = Workload::spawn(&spec, record, terminal_size)?;
+    let mut relay = Relay {
+        spec,
+        terminal_size,
+        started: Instant::now(),
+        init: workload.init,
+        exit_code: None,
+        signals,
+        listener,
+        clients: Vec::new(),
+        outputs: Vec::new(),
+        input: None,
+        pending_input: Vec::new(),
+        close_input: false,
+        terminal: None,
+        log,
     };
-    if let Some(input) = &input {
-        set_nonblocking(input)?;
-    }
+    relay.take(workload);
+    record_running(store, record, relay.init, true)?;
+    Ok(relay)
+}
+
+/// Records the container as running with `init`; a `first` start (not a
+/// restart) also forgets earlier restarts and stop requests.
+fn record_running(
+    store: &crate::store::Store,
+    record: &ContainerRecord,
+    init: Pid,
+    first: bool,
+) -> Result<()> {
     let me = std::process::id() as i32;
     let started = jiff::Timestamp::now().to_string();
     let init_raw = init.as_raw_nonzero().get();
@@ -144,20 +210,53 @@ fn start(
         r.state.exit_code = None;
         r.state.monitor = process_start_time(me).map(|t| (me, t));
         r.state.pid = process_start_time(init_raw).map(|t| (init_raw, t));
+        if first {
+            r.state.restart_count = 0;
+            r.state.stop_requested = false;
+        }
     })?;
-    Ok(Relay {
-        init,
-        exit_code: None,
-        signals,
-        listener,
-        clients: Vec::new(),
-        outputs,
-        input,
-        pending_input: Vec::new(),
-        close_input: false,
-        terminal,
-        log,
-    })
+    Ok(())
+}
+
+/// One run of the workload: its init and the monitor's ends of its streams.
+struct Workload {
+    init: Pid,
+    outputs: Vec<Output>,
+    input: Option<OwnedFd>,
+    terminal: Option<OwnedFd>,
+}
+
+impl Workload {
+    fn spawn(
+        spec: &runtime::Spec,
+        record: &ContainerRecord,
+        terminal_size: Option<rustix::termios::Winsize>,
+    ) -> Result<Self> {
+        let (stdio, outputs, input, console) = streams(record, terminal_size)?;
+        let init = runtime::spawn(spec, stdio)?;
+        let (outputs, input, terminal) = match console {
+            Some(socket) => {
+                let master = runtime::tty::receive_master(&socket)?;
+                let input = rustix::io::dup(&master)?;
+                let terminal = rustix::io::dup(&master)?;
+                (
+                    vec![Output::new(master, Stream::Stdout)],
+                    Some(input),
+                    Some(terminal),
+                )
+            }
+            None => (outputs, input, None),
+        };
+        if let Some(input) = &input {
+            set_nonblocking(input)?;
+        }
+        Ok(Self {
+            init,
+            outputs,
+            input,
+            terminal,
+        })
+    }
 }
 
 type Streams = (Stdio, Vec<Output>, Option<OwnedFd>, Option<OwnedFd>);
@@ -205,13 +304,29 @@ fn streams(
     Ok((stdio, outputs, input, None))
 }
 
-/// A descriptor that reports SIGCHLD (blocked, so it arrives only there).
-fn child_signals() -> Result<OwnedFd> {
+/// Signals the monitor handles (blocked, so they arrive only on its
+/// signalfd): SIGCHLD, and the ones `stop` and `kill` send it when the
+/// container's init is unknown (they go on to the init, or end a
+/// container waiting to restart).
+const HANDLED_SIGNALS: &[i32] = &[
+    libc::SIGCHLD,
+    libc::SIGTERM,
+    libc::SIGINT,
+    libc::SIGHUP,
+    libc::SIGQUIT,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+];
+
+/// A descriptor that reports [`HANDLED_SIGNALS`].
+fn monitor_signals() -> Result<OwnedFd> {
     // SAFETY: plain signal-mask syscalls; the fd returned is new and owned.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGCHLD);
+        for &signal in HANDLED_SIGNALS {
+            libc::sigaddset(&mut set, signal);
+        }
         libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
         let fd = libc::signalfd(-1, &set, libc::SFD_CLOEXEC | libc::SFD_NONBLOCK);
         if fd < 0 {
@@ -261,6 +376,11 @@ impl Output {
 
 /// The running container as the monitor sees it.
 struct Relay {
+    /// What each run of the workload starts from.
+    spec: runtime::Spec,
+    terminal_size: Option<rustix::termios::Winsize>,
+    /// When the current run started.
+    started: Instant,
     init: Pid,
     exit_code: Option<i32>,
     signals: OwnedFd,
@@ -300,13 +420,18 @@ impl Relay {
             {
                 return code;
             }
-            let ready = match self.wait() {
+            let ready = match self.wait(None) {
                 Ok(ready) => ready,
                 Err(_) => continue,
             };
             for watched in ready {
                 match watched {
-                    Watched::Signals => self.reap(),
+                    Watched::Signals => {
+                        for signal in self.take_signals() {
+                            self.forward(signal);
+                        }
+                        self.reap();
+                    }
                     Watched::Listener => self.accept(),
                     Watched::Client(i) => self.on_client_message(i, &mut buffer),
                     Watched::Output(i) => self.on_container_output(i, &mut buffer),
@@ -318,8 +443,8 @@ impl Relay {
         }
     }
 
-    /// Polls everything and returns what is ready.
-    fn wait(&self) -> rustix::io::Result<Vec<Watched>> {
+    /// Polls everything (at most for `timeout`) and returns what is ready.
+    fn wait(&self, timeout: Option<&rustix::event::Timespec>) -> rustix::io::Result<Vec<Watched>> {
         let mut watched = vec![Watched::Signals, Watched::Listener];
         let mut fds = vec![
             PollFd::new(&self.signals, PollFlags::IN),
@@ -343,7 +468,7 @@ impl Relay {
             watched.push(Watched::Input);
             fds.push(PollFd::new(input, PollFlags::OUT));
         }
-        rustix::event::poll(&mut fds, None)?;
+        rustix::event::poll(&mut fds, timeout)?;
         Ok(watched
             .into_iter()
             .zip(fds.iter().map(PollFd::revents))
@@ -352,9 +477,82 @@ impl Relay {
             .collect())
     }
 
-    fn reap(&mut self) {
+    /// The signals that arrived, SIGCHLD left out.
+    fn take_signals(&self) -> Vec<i32> {
+        // One `signalfd_siginfo` (128 bytes) per signal; the number first.
         let mut info = [0u8; 128];
-        while rustix::io::read(&self.signals, &mut info).is_ok_and(|n| n > 0) {}
+        let mut signals = Vec::new();
+        while rustix::io::read(&self.signals, &mut info).is_ok_and(|n| n == info.len()) {
+            let number = i32::from_ne_bytes([info[0], info[1], info[2], info[3]]);
+            if number != libc::SIGCHLD {
+                signals.push(number);
+            }
+        }
+        signals
+    }
+
+    /// Passes a signal sent to the monitor on to the running init.
+    fn forward(&self, signal: i32) {
+        if self.exit_code.is_none()
+            && let Some(signal) = Signal::from_named_raw(signal)
+        {
+            let _ = rustix::process::kill_process(self.init, signal);
+        }
+    }
+
+    /// Takes over a new run of the workload.
+    fn take(&mut self, workload: Workload) {
+        self.init = workload.init;
+        self.outputs = workload.outputs;
+        self.input = workload.input;
+        self.terminal = workload.terminal;
+        self.exit_code = None;
+        self.pending_input.clear();
+        self.close_input = false;
+        self.started = Instant::now();
+    }
+
+    /// Tells the attached clients that the workload ended, and lets them go.
+    fn end_sessions(&mut self, code: i32) {
+        for client in self.clients.drain(..) {
+            let _ = protocol::send(&client.socket, protocol::EXIT, &code.to_le_bytes());
+        }
+    }
+
+    /// Waits `delay` before a restart, taking attach clients meanwhile;
+    /// false when a signal (from `stop`, `kill` or `rm -f`) ended the wait.
+    fn pause(&mut self, delay: Duration) -> bool {
+        let mut buffer = protocol::buffer();
+        let deadline = Instant::now() + delay;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            let timeout = rustix::event::Timespec {
+                tv_sec: left.as_secs() as i64,
+                tv_nsec: i64::from(left.subsec_nanos()),
+            };
+            for watched in self.wait(Some(&timeout)).unwrap_or_default() {
+                match watched {
+                    Watched::Signals if !self.take_signals().is_empty() => return false,
+                    Watched::Listener => self.accept(),
+                    Watched::Client(i) => self.on_client_message(i, &mut buffer),
+                    _ => {}
+                }
+            }
+            self.clients.retain(|c| !c.gone);
+        }
+    }
+
+    /// Runs the workload again and records it as running.
+    fn restart(&mut self, store: &crate::store::Store, record: &ContainerRecord) -> Result<()> {
+        let workload = Workload::spawn(&self.spec, record, self.terminal_size)?;
+        self.take(workload);
+        record_running(store, record, self.init, false)
+    }
+
+    fn reap(&mut self) {
         if self.exit_code.is_some() {
             return;
         }

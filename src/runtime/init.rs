@@ -19,6 +19,9 @@ pub const SETUP_FAILED: i32 = 125;
 /// empty) and the process ends.
 pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd) -> ! {
     let prepared = prepare(spec, stdio);
+    if spec.init && prepared.is_ok() {
+        super::reaper::run(&spec.process, status);
+    }
     exec_or_report(prepared, &spec.process, &status)
 }
 
@@ -54,6 +57,10 @@ fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
     }
     rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
     enter_workdir(&spec.process.cwd)?;
+    if spec.read_only {
+        mounts::make_root_read_only()?;
+    }
+    super::ulimits::apply(&spec.ulimits)?;
     become_workload(&spec.process, &spec.security)
 }
 

@@ -1,8 +1,8 @@
 //! The container process. Called by the monitor as root of rpod's user
 //! namespace, with the root filesystem already mounted in a private mount
-//! namespace: it unshares the remaining namespaces (PID, UTS, IPC, cgroup,
-//! and network unless the host's is asked for) and forks the container's
-//! init (PID 1 of the new PID namespace); the monitor waits for it. The init builds the
+//! namespace: it clones the container's init into new namespaces (PID,
+//! UTS, IPC, cgroup, and network unless the host's is asked for) as PID 1
+//! of the new PID namespace; the monitor waits for it. The init builds the
 //! container's mounts, pivots into the root filesystem, becomes the
 //! container's user and execs the workload.
 
@@ -14,14 +14,16 @@ pub use init::SETUP_FAILED;
 mod join;
 pub use join::{Exec, exec_in};
 mod mounts;
+mod reaper;
 pub mod seccomp;
+pub mod tmpfs;
 pub mod tty;
+pub mod ulimits;
 pub mod user;
 
 use anyhow::{Context, Result};
 use rustix::fd::OwnedFd;
 use rustix::process::Pid;
-use rustix::thread::UnshareFlags;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -59,6 +61,17 @@ pub struct Spec {
     pub tty_group_mapped: bool,
     pub process: Process,
     pub security: Security,
+    /// `--init`: PID 1 is rpod's reaping init, the command its child.
+    pub init: bool,
+    /// `--read-only`: the root filesystem (and the /etc files rpod
+    /// provides) read-only.
+    pub read_only: bool,
+    /// `--tmpfs`: mount point and options.
+    pub tmpfs: Vec<(String, String)>,
+    /// The size of /dev/shm in bytes.
+    pub shm_size: u64,
+    /// `--ulimit`.
+    pub ulimits: Vec<crate::store::containers::Ulimit>,
 }
 
 /// What the workload may do.
@@ -119,31 +132,40 @@ impl StartFailed {
 
 /// Creates the container's namespaces and its init, and returns the
 /// init's PID once the workload has been exec'd. A failure before the
-/// exec comes back as [`StartFailed`].
+/// exec comes back as [`StartFailed`]. The namespaces are the child's
+/// alone (a clone, not an unshare of the caller's), so the monitor can
+/// spawn a fresh init each time `--restart` asks for one.
 pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
-    let mut flags = UnshareFlags::NEWPID
-        | UnshareFlags::NEWUTS
-        | UnshareFlags::NEWIPC
-        | UnshareFlags::NEWCGROUP;
+    let mut flags =
+        libc::CLONE_NEWPID | libc::CLONE_NEWUTS | libc::CLONE_NEWIPC | libc::CLONE_NEWCGROUP;
     if spec.network == Network::None {
-        flags |= UnshareFlags::NEWNET;
+        flags |= libc::CLONE_NEWNET;
     }
-    // SAFETY: no file-descriptor table is unshared.
-    unsafe { rustix::thread::unshare_unsafe(flags) }
-        .context("cannot create the container's namespaces")?;
     let (status_read, status_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
         .context("cannot create a pipe")?;
-    // SAFETY: the caller is single-threaded (the monitor starts no threads).
-    let pid = unsafe { libc::fork() };
+    // SAFETY: clone without a new stack behaves as fork (the child gets a
+    // copy of the caller's memory); the caller is single-threaded (the
+    // monitor starts no threads).
+    let pid = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            libc::c_long::from(flags | libc::SIGCHLD),
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        )
+    };
     if pid < 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot start the container");
+        return Err(std::io::Error::last_os_error())
+            .context("cannot create the container's namespaces");
     }
     if pid == 0 {
         drop(status_read);
         init::start(spec, stdio, status_write);
     }
     drop((status_write, stdio));
-    let pid = Pid::from_raw(pid).context("fork returned an invalid pid")?;
+    let pid = Pid::from_raw(i32::try_from(pid)?).context("clone returned an invalid pid")?;
     // The pipe closes without a word when the exec succeeded.
     let mut report = Vec::new();
     std::fs::File::from(status_read)

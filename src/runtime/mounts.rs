@@ -111,7 +111,7 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         &dev_path.join("shm"),
         "tmpfs",
         nosuid,
-        Some("mode=1777,size=65536k"),
+        Some(&format!("mode=1777,size={}", spec.shm_size)),
     )?;
     std::fs::create_dir(dev_path.join("mqueue"))?;
     mount_path("mqueue", &dev_path.join("mqueue"), "mqueue", nosuid, None)?;
@@ -126,6 +126,22 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     for file in ["hostname", "hosts", "resolv.conf"] {
         let target = resolve(&root, &format!("etc/{file}"), Kind::File)?;
         bind(&spec.state_dir.join(file), &fd_path(&target))?;
+    }
+    for (path, options) in &spec.tmpfs {
+        let (flags, data) = super::tmpfs::mount_options(options)?;
+        let target = resolve(&root, path, Kind::Dir)?;
+        mount_path("tmpfs", &fd_path(&target), "tmpfs", flags, Some(&data))
+            .with_context(|| format!("cannot mount a tmpfs on {path}"))?;
+    }
+    Ok(())
+}
+
+/// `--read-only`, after `pivot_root`: the root filesystem and the /etc
+/// files rpod bind-mounts over it (the mounts on /dev, /proc, /sys and
+/// `--tmpfs` keep their own modes).
+pub fn make_root_read_only() -> Result<()> {
+    for path in ["/", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf"] {
+        remount_read_only(Path::new(path))?;
     }
     Ok(())
 }

@@ -64,12 +64,50 @@ pub struct ContainerConfig {
     pub log_max_size: Option<u64>,
     /// The rootfs driver, chosen at create and kept for the container's life.
     pub storage_driver: crate::rootfs::Driver,
+    /// `--restart`.
+    pub restart: RestartPolicy,
+    /// `--init`: a reaping init runs the command as its child.
+    pub init: bool,
+    /// `--read-only`: the root filesystem is mounted read-only.
+    pub read_only: bool,
+    /// `--tmpfs`: mount point → options (Docker's `HostConfig.Tmpfs`).
+    pub tmpfs: std::collections::BTreeMap<String, String>,
+    /// `--shm-size` in bytes (None: 64 MiB).
+    pub shm_size: Option<u64>,
+    /// `--ulimit`.
+    pub ulimits: Vec<Ulimit>,
+}
+
+/// When the monitor runs the workload again (Docker's `RestartPolicy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestartPolicy {
+    /// `no`, `on-failure`, `always` or `unless-stopped`.
+    pub name: String,
+    /// For `on-failure`: at most this many restarts (0: no limit).
+    pub maximum_retry_count: u32,
+}
+
+impl Default for RestartPolicy {
+    fn default() -> Self {
+        Self {
+            name: "no".into(),
+            maximum_retry_count: 0,
+        }
+    }
+}
+
+/// One resource limit (`--ulimit name=soft:hard`; -1 is unlimited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ulimit {
+    pub name: String,
+    pub soft: i64,
+    pub hard: i64,
 }
 
 /// Where a container is in its life.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ContainerState {
-    /// `created`, `running`, `paused` or `exited`.
+    /// `created`, `running`, `paused`, `restarting` or `exited`.
     pub status: String,
     pub exit_code: Option<i32>,
     pub started_at: Option<String>,
@@ -81,26 +119,36 @@ pub struct ContainerState {
     /// The container's init (host PID) and its start time, while running.
     #[serde(default)]
     pub pid: Option<(i32, u64)>,
+    /// How often the monitor ran the workload again (`--restart`) since
+    /// the container was last started.
+    #[serde(default)]
+    pub restart_count: u32,
+    /// Set by `stop`, `kill` and `rm -f` before they signal: the monitor
+    /// then lets the container end instead of restarting it.
+    #[serde(default)]
+    pub stop_requested: bool,
 }
 
 impl ContainerState {
-    /// `running` (or `paused`) only while the recorded monitor is still
-    /// the same process; a container whose monitor was killed has exited.
+    /// `running`, `paused` or `restarting` only while the recorded monitor
+    /// is still the same process; a container whose monitor was killed
+    /// has exited.
     pub fn effective_status(&self) -> &str {
         match (self.status.as_str(), self.monitor) {
-            (status @ ("running" | "paused"), Some((pid, start)))
+            (status @ ("running" | "paused" | "restarting"), Some((pid, start)))
                 if process_start_time(pid) == Some(start) =>
             {
                 status
             }
-            ("running" | "paused", _) => "exited",
+            ("running" | "paused" | "restarting", _) => "exited",
             (status, _) => status,
         }
     }
 
-    /// Whether the container's processes exist: running or paused.
+    /// Whether the container's monitor is alive: running, paused, or
+    /// waiting to restart.
     pub fn is_running(&self) -> bool {
-        matches!(self.effective_status(), "running" | "paused")
+        matches!(self.effective_status(), "running" | "paused" | "restarting")
     }
 }
 
