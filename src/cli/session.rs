@@ -82,19 +82,7 @@ pub fn relay(socket: &OwnedFd, options: &Options) -> Result<Ended> {
     let mut detach = Detach::new(&options.detach_keys);
     let stdin = std::io::stdin();
     loop {
-        let mut fds = vec![
-            PollFd::new(socket, PollFlags::IN),
-            PollFd::new(&signals, PollFlags::IN),
-        ];
-        if reading_stdin {
-            fds.push(PollFd::new(&stdin, PollFlags::IN));
-        }
-        match rustix::event::poll(&mut fds, None) {
-            Ok(_) | Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(e).context("cannot wait for the container"),
-        }
-        let ready: Vec<bool> = fds.iter().map(|f| !f.revents().is_empty()).collect();
-        drop(fds);
+        let ready = wait_for_any(socket, &signals, reading_stdin.then_some(&stdin))?;
         if ready[0] {
             match protocol::receive(socket, &mut buffer)? {
                 None => return Ok(Ended::Lost),
@@ -142,19 +130,7 @@ pub fn relay_terminal(master: &OwnedFd, options: &Options) -> Result<Ended> {
     let mut detach = Detach::new(&options.detach_keys);
     let stdin = std::io::stdin();
     loop {
-        let mut fds = vec![
-            PollFd::new(master, PollFlags::IN),
-            PollFd::new(&signals, PollFlags::IN),
-        ];
-        if reading_stdin {
-            fds.push(PollFd::new(&stdin, PollFlags::IN));
-        }
-        match rustix::event::poll(&mut fds, None) {
-            Ok(_) | Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(e).context("cannot wait for the container"),
-        }
-        let ready: Vec<bool> = fds.iter().map(|f| !f.revents().is_empty()).collect();
-        drop(fds);
+        let ready = wait_for_any(master, &signals, reading_stdin.then_some(&stdin))?;
         if ready[0] {
             match rustix::io::read(master, &mut buffer) {
                 Ok(n) if n > 0 => write_all(std::io::stdout(), &buffer[..n]),
@@ -185,6 +161,27 @@ pub fn relay_terminal(master: &OwnedFd, options: &Options) -> Result<Ended> {
             }
         }
     }
+}
+
+/// Waits until the container side, the signals or (when given) this
+/// terminal's input can be read; returns which of them, in that order.
+fn wait_for_any(
+    container: &OwnedFd,
+    signals: &OwnedFd,
+    stdin: Option<&std::io::Stdin>,
+) -> Result<Vec<bool>> {
+    let mut fds = vec![
+        PollFd::new(container, PollFlags::IN),
+        PollFd::new(signals, PollFlags::IN),
+    ];
+    if let Some(stdin) = stdin {
+        fds.push(PollFd::new(stdin, PollFlags::IN));
+    }
+    match rustix::event::poll(&mut fds, None) {
+        Ok(_) | Err(rustix::io::Errno::INTR) => {}
+        Err(e) => return Err(e).context("cannot wait for the container"),
+    }
+    Ok(fds.iter().map(|f| !f.revents().is_empty()).collect())
 }
 
 /// Output goes out as it comes; a closed stdout only loses it.
