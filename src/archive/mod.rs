@@ -20,6 +20,7 @@ mod compression;
 pub(crate) mod confined;
 mod copy;
 mod error;
+mod header;
 mod limit;
 mod name;
 mod pack;

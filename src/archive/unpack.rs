@@ -28,15 +28,15 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
 use rustix::fs::{
-    AtFlags, FileType, Gid, Mode, OFlags, Timespec, Timestamps, Uid, XattrFlags, chownat, fchmod,
-    fchown, fsetxattr, fstat, futimens, linkat, makedev, mkdirat, mknodat, openat, symlinkat,
-    utimensat,
+    AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, XattrFlags, chownat, fchmod, fchown,
+    fsetxattr, fstat, futimens, linkat, makedev, mkdirat, mknodat, openat, symlinkat, utimensat,
 };
 use rustix::io::Errno;
 use tar::EntryType;
 
 use super::confined::{self, Removed};
 use super::error::UnpackError;
+use super::header::{Meta, device_number, read_meta};
 use super::limit::{METADATA_LIMIT, Meter};
 use super::name::EntryPath;
 use super::whiteout::{self, OPAQUE_XATTR, Whiteout};
@@ -130,15 +130,6 @@ fn stream(err: io::Error) -> UnpackError {
     UnpackError::Stream { err }
 }
 
-/// Metadata of one entry, read from its header and PAX records.
-struct Meta {
-    mode: u32,
-    uid: Uid,
-    gid: Gid,
-    mtime: Timespec,
-    xattrs: Vec<(Vec<u8>, Vec<u8>)>,
-}
-
 /// A directory whose mode and mtime are applied at the end.
 struct DirMeta {
     components: Vec<Vec<u8>>,
@@ -159,12 +150,12 @@ struct Unpacker {
 }
 
 /// The entry being unpacked, for error messages.
-struct Named<'a> {
-    shown: &'a str,
+pub(super) struct Named<'a> {
+    pub(super) shown: &'a str,
 }
 
 impl Named<'_> {
-    fn invalid(&self, problem: impl Into<String>) -> UnpackError {
+    pub(super) fn invalid(&self, problem: impl Into<String>) -> UnpackError {
         UnpackError::invalid(self.shown, problem)
     }
 
@@ -644,71 +635,11 @@ struct At<'a> {
     name: &'a [u8],
 }
 
-/// A numeric header field; an empty one (all NUL or spaces, as some
-/// writers leave it) reads as 0, as GNU tar reads it.
-fn numeric(raw: &[u8], parsed: std::io::Result<u64>) -> Option<u64> {
-    parsed
-        .ok()
-        .or_else(|| raw.iter().all(|b| *b == 0 || *b == b' ').then_some(0))
-}
-
 fn times(mtime: Timespec) -> Timestamps {
     Timestamps {
         last_access: mtime,
         last_modification: mtime,
     }
-}
-
-fn read_meta<R: Read>(
-    entry: &mut tar::Entry<'_, R>,
-    named: &Named<'_>,
-) -> Result<Meta, UnpackError> {
-    let header = entry.header();
-    let old = header.as_old();
-    let bad = |field: &str| named.invalid(format!("malformed {field} in header"));
-    let mode =
-        numeric(&old.mode, header.mode().map(u64::from)).ok_or_else(|| bad("mode"))? & 0o7777;
-    let mut uid = numeric(&old.uid, header.uid()).ok_or_else(|| bad("uid"))?;
-    let mut gid = numeric(&old.gid, header.gid()).ok_or_else(|| bad("gid"))?;
-    let header_mtime = numeric(&old.mtime, header.mtime()).ok_or_else(|| bad("mtime"))?;
-    let mut mtime = Timespec {
-        tv_sec: i64::try_from(header_mtime).map_err(|_| named.invalid("mtime out of range"))?,
-        tv_nsec: 0,
-    };
-    let mut xattrs = Vec::new();
-    if let Some(pax) = entry
-        .pax_extensions()
-        .map_err(|e| UnpackError::io(named.shown, "reading PAX records", e))?
-    {
-        for record in pax {
-            let record = record.map_err(|_| named.invalid("malformed PAX record"))?;
-            let key = record.key_bytes();
-            if key == b"mtime" {
-                mtime = parse_pax_time(record.value_bytes())
-                    .ok_or_else(|| named.invalid("malformed PAX mtime"))?;
-            } else if key == b"uid" || key == b"gid" {
-                let id = std::str::from_utf8(record.value_bytes())
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| named.invalid("malformed PAX owner"))?;
-                *(if key == b"uid" { &mut uid } else { &mut gid }) = id;
-            } else if let Some(name) = key.strip_prefix(b"SCHILY.xattr.") {
-                if name.contains(&0) {
-                    return Err(named.invalid("xattr name contains a NUL byte"));
-                }
-                xattrs.push((name.to_vec(), record.value_bytes().to_vec()));
-            }
-        }
-    }
-    let uid = id_from(uid).ok_or_else(|| named.invalid("uid out of range"))?;
-    let gid = id_from(gid).ok_or_else(|| named.invalid("gid out of range"))?;
-    Ok(Meta {
-        mode: mode as u32,
-        uid: Uid::from_raw(uid),
-        gid: Gid::from_raw(gid),
-        mtime,
-        xattrs,
-    })
 }
 
 impl Unpacker {
@@ -742,57 +673,6 @@ fn chown_error(named: &Named<'_>, meta: &Meta, err: Errno) -> UnpackError {
     }
 }
 
-/// A tar uid/gid as a kernel id; `-1` (no change) and wider values are refused.
-fn id_from(raw: u64) -> Option<u32> {
-    u32::try_from(raw).ok().filter(|&id| id != u32::MAX)
-}
-
-/// Parses a PAX time, `SECONDS[.FRACTION]`, possibly negative.
-fn parse_pax_time(value: &[u8]) -> Option<Timespec> {
-    let text = std::str::from_utf8(value).ok()?;
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (secs, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if secs.is_empty()
-        || !secs.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let mut secs: i64 = secs.parse().ok()?;
-    let mut nanos: i64 = 0;
-    for (i, digit) in frac.bytes().take(9).enumerate() {
-        nanos += i64::from(digit - b'0') * 10i64.pow(8 - i as u32);
-    }
-    if negative {
-        secs = -secs;
-        if nanos > 0 {
-            secs -= 1;
-            nanos = 1_000_000_000 - nanos;
-        }
-    }
-    Some(Timespec {
-        tv_sec: secs,
-        tv_nsec: nanos,
-    })
-}
-
-fn device_number<R: Read>(
-    entry: &tar::Entry<'_, R>,
-    named: &Named<'_>,
-) -> Result<rustix::fs::Dev, UnpackError> {
-    let header = entry.header();
-    let major = header
-        .device_major()
-        .map_err(|_| named.invalid("malformed device major"))?;
-    let minor = header
-        .device_minor()
-        .map_err(|_| named.invalid("malformed device minor"))?;
-    Ok(makedev(major.unwrap_or(0), minor.unwrap_or(0)))
-}
-
 /// Sets the entry's `user.*` xattrs (required) and `security.capability`
 /// (best effort) on an open file or directory.
 fn set_xattrs(fd: BorrowedFd<'_>, meta: &Meta, named: &Named<'_>) -> Result<(), UnpackError> {
@@ -808,29 +688,4 @@ fn set_xattrs(fd: BorrowedFd<'_>, meta: &Meta, named: &Named<'_>) -> Result<(), 
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pax_times() {
-        let t = |s: &str| parse_pax_time(s.as_bytes()).map(|t| (t.tv_sec, t.tv_nsec));
-        assert_eq!(t("1700000000"), Some((1_700_000_000, 0)));
-        assert_eq!(t("1700000000.5"), Some((1_700_000_000, 500_000_000)));
-        assert_eq!(t("1.1234567899"), Some((1, 123_456_789)));
-        assert_eq!(t("-1.25"), Some((-2, 750_000_000)));
-        assert_eq!(t(""), None);
-        assert_eq!(t("1e9"), None);
-        assert_eq!(t("99999999999999999999"), None);
-    }
-
-    #[test]
-    fn ids() {
-        assert_eq!(id_from(0), Some(0));
-        assert_eq!(id_from(65534), Some(65534));
-        assert_eq!(id_from(u64::from(u32::MAX)), None);
-        assert_eq!(id_from(1 << 40), None);
-    }
 }
