@@ -443,3 +443,39 @@ fn a_user_without_subordinate_ids_runs_containers_on_a_single_uid_map() {
     assert_eq!(out.status.code(), Some(0));
     env.rpod(&["rm", "-f", "solo"]);
 }
+
+#[test]
+fn the_container_cannot_overwrite_the_rpod_binary() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    // A copy of rpod that the test user owns, as one in ~/.local/bin is:
+    // root in the container is that user on the host.
+    let own = env.dir.join("own-rpod");
+    let copied = env
+        .command("cp")
+        .arg(common::binary())
+        .arg(&own)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let before = std::fs::read(&own).unwrap();
+    for flags in [&["--init"][..], &["--init", "--cap-add", "SYS_PTRACE"][..]] {
+        let out = env
+            .command(&own)
+            .args(["run", "--rm"])
+            .args(flags)
+            .args([&image, "sh", "-c"])
+            .arg("echo x >> /proc/1/exe 2>/dev/null && echo wrote || echo refused")
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "refused\n",
+            "{flags:?}"
+        );
+    }
+    assert!(
+        std::fs::read(&own).unwrap() == before,
+        "the rpod binary changed"
+    );
+}
