@@ -120,12 +120,7 @@ pub fn exec(ctx: &Context, args: ExecArgs) -> Result<()> {
 /// master of its terminal.
 fn streams(tty: bool, stdin: bool, detach: bool) -> Result<(Stdio, Option<OwnedFd>)> {
     if tty && !detach {
-        let (mine, theirs) = rustix::net::socketpair(
-            rustix::net::AddressFamily::UNIX,
-            rustix::net::SocketType::STREAM,
-            rustix::net::SocketFlags::CLOEXEC,
-            None,
-        )?;
+        let (mine, theirs) = runtime::tty::console_pair()?;
         let size = session::terminal_size();
         let stdio = Stdio::Tty {
             console: theirs,

@@ -269,12 +269,7 @@ fn streams(
 ) -> Result<Streams> {
     let pipe = || rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC);
     if record.config.tty {
-        let (mine, theirs) = rustix::net::socketpair(
-            rustix::net::AddressFamily::UNIX,
-            rustix::net::SocketType::STREAM,
-            rustix::net::SocketFlags::CLOEXEC,
-            None,
-        )?;
+        let (mine, theirs) = runtime::tty::console_pair()?;
         let stdio = Stdio::Tty {
             console: theirs,
             size: terminal_size,

@@ -357,17 +357,25 @@ mod tests {
         tempfile::tempdir().unwrap()
     }
 
-    #[test]
-    fn whiteouts_and_opaque_directories_hide_lower_layers() {
+    /// Empty `lower`, `upper` and `out` directories in a scratch directory
+    /// (kept alive by the first value).
+    fn layers() -> (
+        tempfile::TempDir,
+        std::path::PathBuf,
+        std::path::PathBuf,
+        std::path::PathBuf,
+    ) {
         let tmp = scratch();
-        let (lower, upper, out) = (
-            tmp.path().join("lower"),
-            tmp.path().join("upper"),
-            tmp.path().join("out"),
-        );
+        let [lower, upper, out] = ["lower", "upper", "out"].map(|name| tmp.path().join(name));
         for dir in [&lower, &upper, &out] {
             fs::create_dir(dir).unwrap();
         }
+        (tmp, lower, upper, out)
+    }
+
+    #[test]
+    fn whiteouts_and_opaque_directories_hide_lower_layers() {
+        let (_tmp, lower, upper, out) = layers();
         fs::create_dir_all(lower.join("gone/sub")).unwrap();
         fs::write(lower.join("gone/sub/file"), "x").unwrap();
         fs::write(lower.join("removed"), "x").unwrap();
@@ -423,15 +431,7 @@ mod tests {
 
     #[test]
     fn an_upper_file_replaces_a_lower_directory_and_an_opaque_root_hides_all() {
-        let tmp = scratch();
-        let (lower, upper, out) = (
-            tmp.path().join("lower"),
-            tmp.path().join("upper"),
-            tmp.path().join("out"),
-        );
-        for dir in [&lower, &upper, &out] {
-            fs::create_dir(dir).unwrap();
-        }
+        let (tmp, lower, upper, out) = layers();
         fs::create_dir_all(lower.join("dir/sub")).unwrap();
         fs::write(lower.join("other"), "x").unwrap();
         fs::write(upper.join("dir"), "now a file").unwrap();

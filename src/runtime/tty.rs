@@ -59,6 +59,18 @@ pub fn take_new_terminal(
     Ok(())
 }
 
+/// The socket pair over which a container process sends its terminal's
+/// master: the relaying side's end first, the container side's second.
+pub fn console_pair() -> Result<(OwnedFd, OwnedFd)> {
+    rustix::net::socketpair(
+        rustix::net::AddressFamily::UNIX,
+        rustix::net::SocketType::STREAM,
+        rustix::net::SocketFlags::CLOEXEC,
+        None,
+    )
+    .context("cannot create the terminal's socket pair")
+}
+
 fn send_fd(socket: &OwnedFd, fd: &OwnedFd) -> Result<()> {
     let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
     let mut control = SendAncillaryBuffer::new(&mut space);
