@@ -380,3 +380,46 @@ fn attach_follows_output_passes_signals_and_detaches() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "bye\n");
     assert_eq!(state(&env, "quiet"), "exited 0\n");
 }
+
+#[test]
+fn starts_right_after_the_end_and_concurrent_starts_run_the_container_once() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    // `start -a` returns when the workload ends, while its monitor is
+    // still finishing: the next start must not lose its files to it.
+    env.ok(&["create", "--name", "quick", &image, "echo", "hi"]);
+    for _ in 0..20 {
+        assert_eq!(env.ok(&["start", "-a", "quick"]), "hi\n");
+    }
+    env.ok(&[
+        "create",
+        "--name",
+        "once",
+        &image,
+        "sh",
+        "-c",
+        "echo started; sleep 60",
+    ]);
+    let starts: Vec<_> = (0..6)
+        .map(|_| {
+            let mut start = env.rpod_cmd(&["start", "once"]);
+            start.stdout(Stdio::piped()).stderr(Stdio::piped());
+            start.spawn().expect("spawn rpod")
+        })
+        .collect();
+    for start in starts {
+        let out = start.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(out.stdout, b"once\n", "{out:?}");
+    }
+    assert_eq!(state(&env, "once"), "running 0\n");
+    eventually("the container's first line", || {
+        !env.logs_so_far("once").is_empty()
+    });
+    // Each start returned once its workload ran: a second workload has
+    // written its line by the time an exec went through.
+    env.ok(&["exec", "once", "true"]);
+    assert_eq!(env.logs_so_far("once"), "started\n");
+    env.ok(&["rm", "-f", "once"]);
+    assert_eq!(env.ok(&["ps", "-aq", "-f", "name=once"]), "");
+}

@@ -43,5 +43,5 @@ pub fn attach(ctx: &Context, args: AttachArgs) -> Result<()> {
     session::hold_signals(&options);
     let dir = ctx.locations()?.runroot.join(&record.id);
     let socket = crate::monitor::protocol::connect(&dir).with_context(not_running)?;
-    follow_session(&store, &record.id, Some(socket), &options)
+    follow_session(&store, &record.id, socket, &options)
 }

@@ -16,14 +16,16 @@ use rustix::fd::OwnedFd;
 use rustix::process::{Pid, PidfdFlags, Signal};
 use std::time::{Duration, Instant};
 
-/// Starts the container's monitor; with `attach`, returns the client end
-/// of a session that sees all of the container's output.
-pub fn launch(
-    ctx: &Context,
-    store: &Store,
-    record: ContainerRecord,
-    attach: bool,
-) -> Result<Option<OwnedFd>> {
+/// Starts the container's monitor unless it is running already; with
+/// `attach`, returns the client end of a session that sees all of the
+/// container's output (`None` when it was running).
+pub fn launch(ctx: &Context, store: &Store, id: &str, attach: bool) -> Result<Option<OwnedFd>> {
+    // One start at a time per container: two would mount and run it twice.
+    let starting = store.lock_container_start(id)?;
+    let record = store.container(id)?;
+    if record.state.is_running() {
+        return Ok(None);
+    }
     let mapping = ctx.mapping()?;
     ctx.warn_if_single(&mapping)?;
     let (client, monitor_end) = if attach {
@@ -37,15 +39,18 @@ pub fn launch(
     } else {
         None
     };
-    let runtime_dir = ctx.locations()?.runroot.join(&record.id);
-    monitor::start(Launch {
-        store,
-        record,
-        runtime_dir,
-        mapping: &mapping,
-        attach: monitor_end,
-        terminal_size,
-    })?;
+    let runtime_dir = ctx.locations()?.runroot.join(id);
+    monitor::start(
+        Launch {
+            store,
+            record,
+            runtime_dir,
+            mapping: &mapping,
+            attach: monitor_end,
+            terminal_size,
+        },
+        starting,
+    )?;
     Ok(client)
 }
 
@@ -53,10 +58,9 @@ pub fn launch(
 pub fn follow_session(
     store: &Store,
     id: &str,
-    socket: Option<OwnedFd>,
+    socket: OwnedFd,
     options: &session::Options,
 ) -> Result<()> {
-    let socket = socket.context("no session to follow")?;
     match session::relay(&socket, options)? {
         Ended::Exited(0) | Ended::Detached => Ok(()),
         Ended::Exited(code) => Err(Exit(code).into()),
@@ -92,10 +96,7 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<()> {
     )?;
     if !args.attach {
         return each_container(ctx, &args.containers, |store, record| {
-            if record.state.is_running() {
-                return Ok(());
-            }
-            launch(ctx, store, record.clone(), false).map(drop)
+            launch(ctx, store, &record.id, false).map(drop)
         });
     }
     let [input] = &args.containers[..] else {
@@ -103,9 +104,6 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<()> {
     };
     let store = ctx.store()?;
     let record = find(&store.containers()?, input)?.clone();
-    if record.state.is_running() {
-        return Ok(());
-    }
     let id = record.id.clone();
     let options = session::Options {
         stdin: args.interactive && record.config.interactive,
@@ -113,8 +111,10 @@ pub fn start(ctx: &Context, args: StartArgs) -> Result<()> {
         sig_proxy: !record.config.tty,
         detach_keys,
     };
-    let socket = launch(ctx, &store, record, true)?;
-    follow_session(&store, &id, socket, &options)
+    match launch(ctx, &store, &id, true)? {
+        Some(socket) => follow_session(&store, &id, socket, &options),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -203,8 +203,7 @@ pub struct RestartArgs {
 pub fn restart(ctx: &Context, args: RestartArgs) -> Result<()> {
     each_container(ctx, &args.containers, |store, record| {
         stop_one(store, record, args.time)?;
-        let fresh = store.container(&record.id)?;
-        launch(ctx, store, fresh, false).map(drop)
+        launch(ctx, store, &record.id, false).map(drop)
     })
 }
 

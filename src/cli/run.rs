@@ -4,6 +4,7 @@
 
 use super::create::{self, CreateArgs};
 use super::{Context, lifecycle, session};
+use anyhow::Context as _;
 
 #[derive(Debug, clap::Args)]
 #[command(disable_help_flag = true)]
@@ -29,7 +30,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
     )?;
     let (store, record) = create::new_container(ctx, &args.container)?;
     if args.detach {
-        lifecycle::launch(ctx, &store, record.clone(), false)?;
+        lifecycle::launch(ctx, &store, &record.id, false)?;
         println!("{}", record.id);
         return Ok(());
     }
@@ -39,6 +40,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<()> {
         sig_proxy: args.sig_proxy && !record.config.tty,
         detach_keys,
     };
-    let socket = lifecycle::launch(ctx, &store, record.clone(), true)?;
+    let socket = lifecycle::launch(ctx, &store, &record.id, true)?
+        .context("the new container was started by another command")?;
     lifecycle::follow_session(&store, &record.id, socket, &options)
 }

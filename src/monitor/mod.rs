@@ -15,8 +15,8 @@ mod serve;
 pub use log::{LogLine, Stream, parse as parse_log, timestamp};
 
 use crate::runtime::StartFailed;
-use crate::store::Store;
 use crate::store::containers::ContainerRecord;
+use crate::store::{Lock, Store};
 use crate::userns::IdMapping;
 use anyhow::{Context, Result, bail};
 use rustix::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -42,10 +42,11 @@ pub fn log_path(store: &Store, id: &str) -> PathBuf {
     store.container_dir(id).join("ctr.log")
 }
 
-/// Starts the monitor, and returns once the container's workload runs.
-/// When it could not be started, the error is a [`StartFailed`] with
-/// Docker's exit code.
-pub fn start(launch: Launch) -> Result<()> {
+/// Starts the monitor, and returns once the container's workload runs
+/// (and is recorded as running). When it could not be started, the error
+/// is a [`StartFailed`] with Docker's exit code. `starting` is the
+/// caller's start lock: the monitor does not inherit it.
+pub fn start(launch: Launch, starting: Lock) -> Result<()> {
     std::fs::create_dir_all(&launch.runtime_dir)
         .with_context(|| format!("cannot create {}", launch.runtime_dir.display()))?;
     let (report_read, report_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
@@ -56,6 +57,7 @@ pub fn start(launch: Launch) -> Result<()> {
         return Err(std::io::Error::last_os_error()).context("cannot start the monitor");
     }
     if middle == 0 {
+        drop(starting);
         drop(report_read);
         let _ = rustix::process::setsid();
         let mapping = launch.mapping;

@@ -30,6 +30,7 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
         Ok(relay) => relay,
         Err(e) => {
             let failed = start_failure(e);
+            let _ = std::fs::remove_dir_all(&runtime_dir);
             let _ = rustix::io::write(&report, &failed.encode());
             let leftover = record_end(store, &record, |state| {
                 state.status = "created".into();
@@ -65,6 +66,9 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
             }
         };
     }
+    // Gone before the record says the container ended: a next start may
+    // then make the directory again, and this monitor must not remove it.
+    let _ = std::fs::remove_dir_all(&runtime_dir);
     let finished = jiff::Timestamp::now().to_string();
     let leftover = record_end(store, &record, |state| {
         state.status = "exited".into();
@@ -76,7 +80,6 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     relay.end_sessions(code);
     // The clients (a foreground `run --rm`) need not wait for this.
     delete(leftover);
-    let _ = std::fs::remove_dir_all(&runtime_dir);
     0
 }
 

@@ -170,6 +170,13 @@ impl Store {
         self.containers_dir().join(id)
     }
 
+    /// Held while a container is being started, so that two commands
+    /// never start it at once. The lock file lives and goes with the
+    /// container's directory.
+    pub fn lock_container_start(&self, id: &str) -> Result<Lock> {
+        Lock::exclusive(&self.container_dir(id).join("start.lock"))
+    }
+
     /// Every container record (unreadable ones are skipped: a crash during
     /// creation can leave a directory without its record).
     pub fn containers(&self) -> Result<Vec<ContainerRecord>> {
