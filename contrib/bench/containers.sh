@@ -5,8 +5,8 @@
 #      `unshare -Urmpf --mount-proc true` as the floor;
 #   2. `create` + `start -a` + `rm` of one container;
 #   3. 100 detached containers started back to back, then `ps` listing them;
-#   4. the resident memory of the per-container monitor (rpod's monitor,
-#      Podman's conmon), read from /proc while 10 containers run.
+#   4. the memory of the per-container monitor (rpod's monitor, Podman's
+#      conmon), VmRSS and Pss read from /proc while the 100 containers run.
 # Run as root on a machine prepared by contrib/setup-test-env.sh. Podman
 # runs with runc and the overlay driver in a private store, so the user's
 # own Podman set-up is left alone; BENCH_PODMAN=0 leaves Podman out.
@@ -16,7 +16,10 @@ user=${BENCH_USER:-rpodtest}
 runs=${BENCH_RUNS:-30}
 with_podman=${BENCH_PODMAN:-1}
 rpod=${RPOD_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/target/release/rpod}
-work=$(mktemp -d /var/tmp/rpod-containers-bench.XXXXXX)
+# Keep this path short: conmon ends each Podman container with `podman
+# container cleanup --runroot $work/run/podman ...`, which refuses a
+# runroot over 50 characters; `podman run` then waits 20 s for it.
+work=$(mktemp -d /var/tmp/rpod-bench.XXXXXX)
 trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 install -m 755 "$rpod" "$work/rpod"
 mkdir -m 700 "$work/run" "$work/home"
@@ -25,14 +28,15 @@ image=127.0.0.1:5000/library/busybox:latest
 cat > "$work/bench.sh" <<SCRIPT
 set -euo pipefail
 export HOME=$work/home PATH=/usr/bin:/bin XDG_RUNTIME_DIR=$work/run RPOD_ROOT=$work/rpod-store
-export XDG_CONFIG_HOME=$work/home/.config CONTAINERS_STORAGE_CONF=$work/storage.conf
+export XDG_CONFIG_HOME=$work/home/.config
 mkdir -p \$XDG_CONFIG_HOME/containers
 # cgroupfs and no event log (there is no systemd user session), and a
-# working directory the user may enter: otherwise each Podman container
-# ends with conmon's 20 s time-out here.
+# working directory the user may enter. The store goes in the user's own
+# storage.conf: rootless Podman 4.3 ignores graphroot and runroot in a
+# file named by CONTAINERS_STORAGE_CONF.
 cd $work
 printf '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\n' > \$XDG_CONFIG_HOME/containers/containers.conf
-printf '[storage]\ndriver = "overlay"\ngraphroot = "$work/podman-store"\nrunroot = "$work/run/podman"\n' > $work/storage.conf
+printf '[storage]\ndriver = "overlay"\ngraphroot = "$work/podman-store"\nrunroot = "$work/run/podman"\n' > \$XDG_CONFIG_HOME/containers/storage.conf
 R=$work/rpod
 \$R pull -q --tls-verify=false $image >/dev/null
 # With BENCH_PODMAN=0, every podman command below is left out.
@@ -64,13 +68,22 @@ hyperfine -N --warmup 3 --runs $runs --export-markdown $work/ps.md \\
 cat $work/ps.md
 echo "(rpod ps lists \$(\$R ps -q | wc -l) containers, podman ps \$(podman ps -q | wc -l || true))"
 
-echo; echo '### 4. Monitor memory (VmRSS of each of 100 monitors, kB)'
-rss() { awk '/^VmRSS/ {print \$2}' /proc/\$1/status; }
-summary() { sort -n | awk '{a[NR]=\$1; s+=\$1} END {printf "min %d, median %d, max %d, mean %.0f\n", a[1], a[int((NR+1)/2)], a[NR], s/NR}'; }
-echo -n "rpod monitor: "; for c in \$(\$R ps -q); do rss \$(\$R inspect --format '{{.State.ConmonPid}}' \$c); done | summary
-[ $with_podman = 1 ] && echo -n "podman conmon: " && for c in \$(podman ps -q); do rss \$(podman inspect --format '{{.State.ConmonPid}}' \$c); done | summary
+echo; echo '### 4. Monitor memory (kB, each of the 100 monitors)'
+# VmRSS counts every resident page mapped, shared library and binary pages
+# too; Pss shares those out among the processes that map them, so it is
+# what each further container costs.
+field() { awk -v f="\$1:" '\$1 == f {print \$2}' "\$2"; }
+summary() { sort -n | awk '{a[NR]=\$1; s+=\$1} END {printf "min %d, median %d, max %d, mean %.0f\\n", a[1], a[int((NR+1)/2)], a[NR], s/NR}'; }
+monitors() { for c in \$(\$1 ps -q); do \$1 inspect --format '{{.State.ConmonPid}}' \$c; done; }
+for what in "VmRSS status" "Pss smaps_rollup"; do
+  set -- \$what
+  echo -n "rpod monitor \$1: "; for p in \$(monitors \$R); do field \$1 /proc/\$p/\$2; done | summary
+  [ $with_podman = 1 ] && echo -n "podman conmon \$1: " && for p in \$(monitors podman); do field \$1 /proc/\$p/\$2; done | summary
+done
 
 \$R rm -f \$(\$R ps -aq) >/dev/null
 [ $with_podman = 0 ] || podman rm -f -t 0 \$(podman ps -aq) >/dev/null
+# Podman's pause process (catatonit) would outlive the work directory.
+[ $with_podman = 0 ] || kill \$(cat $work/run/libpod/tmp/pause.pid)
 SCRIPT
 setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --init-groups -- env -i bash "$work/bench.sh"

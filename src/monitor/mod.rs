@@ -7,6 +7,7 @@
 //! attach clients, records how it ended and applies `--rm`.
 
 mod log;
+mod memory;
 mod prepare;
 pub mod protocol;
 pub mod restart;
