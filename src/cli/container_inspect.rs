@@ -84,6 +84,9 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             })).collect::<Vec<_>>(),
             "ShmSize": config.shm_size.unwrap_or(crate::runtime::tmpfs::DEFAULT_SHM_SIZE),
             "SecurityOpt": security_opt(config),
+            "UsernsMode": config.keep_id.as_ref().map_or(String::new(), |k| {
+                format!("keep-id:uid={},gid={}", k.uid, k.gid)
+            }),
         },
         "GraphDriver": {
             "Name": config.storage_driver.name(),

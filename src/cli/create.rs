@@ -92,6 +92,10 @@ pub struct CreateArgs {
     /// Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)
     #[arg(long, value_name = "NAME=SOFT[:HARD]")]
     pub ulimit: Vec<String>,
+    /// User namespace: host (rpod's own, the default) or
+    /// keep-id[:uid=N,gid=N] (your uid and gid keep their values inside)
+    #[arg(long, value_name = "MODE")]
+    pub userns: Option<String>,
     /// Pull the image before running: missing, always or never
     #[arg(long, default_value = "missing", value_parser = ["missing", "always", "never"])]
     pub pull: String,
@@ -140,6 +144,10 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .iter()
         .map(|u| crate::runtime::ulimits::parse(u))
         .collect::<Result<Vec<_>>>()?;
+    let keep_id = match &args.userns {
+        Some(mode) => crate::userns::parse_userns(mode, &crate::userns::current_user()?)?,
+        None => None,
+    };
     let shm_size = args
         .shm_size
         .as_deref()
@@ -169,7 +177,12 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
                 strings(&config["Env"]),
                 &env_flags(&args.env_file, &args.env)?,
             ),
-            user: args.user.clone().unwrap_or_else(|| text(&config["User"])),
+            // keep-id runs as the kept user unless told otherwise.
+            user: match (&args.user, &keep_id) {
+                (Some(user), _) => user.clone(),
+                (None, Some(keep)) => format!("{}:{}", keep.uid, keep.gid),
+                (None, None) => text(&config["User"]),
+            },
             workdir: args
                 .workdir
                 .clone()
@@ -201,6 +214,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             tmpfs,
             shm_size,
             ulimits,
+            keep_id,
         },
         id,
     };

@@ -7,11 +7,12 @@ use crate::rootfs;
 use crate::runtime::{self, Network, Process, Security, Spec};
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
-use crate::userns::IdMapping;
-use anyhow::Result;
+use crate::userns::{IdMapping, KeepId, OwnerShift};
+use anyhow::{Context, Result};
 use std::path::Path;
 
-/// Mounts the root filesystem and returns the spec to run.
+/// Mounts the root filesystem and returns the spec to run. `mapping` is
+/// rpod's usual one, the monitor's.
 pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Result<Spec> {
     let config = &record.config;
     let dir = store.container_dir(&record.id);
@@ -22,8 +23,36 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
     };
     write_etc_files(&dir, &config.hostname, network)?;
     crate::process::private_mount_namespace()?;
-    let rootfs = rootfs::mount_container(store, record)?;
-    let user = runtime::user::resolve(&rootfs, &config.user)?;
+    // keep-id:uid=0,gid=0 is rpod's usual mapping: nothing to change.
+    let keep_id = match &config.keep_id {
+        Some(keep) => Some(mapping.keep_id(keep)?).filter(|kept| kept != mapping),
+        None => None,
+    };
+    let userns = keep_id
+        .as_ref()
+        .map(|kept| kept.nested_in(mapping))
+        .transpose()?;
+    let shift = keep_id.map(|container| OwnerShift {
+        container,
+        usual: mapping.clone(),
+    });
+    let rootfs = rootfs::mount_container(store, record, shift.as_ref())?;
+    let mut etc_files = vec!["hostname", "hosts", "resolv.conf"];
+    let mut passwd = runtime::user::read_in_root(&rootfs, "etc/passwd");
+    let mut group = runtime::user::read_in_root(&rootfs, "etc/group");
+    if let Some(keep) = &config.keep_id {
+        etc_files.extend(add_kept_user(&dir, keep, &mut passwd, &mut group)?);
+    }
+    if let Some(shift) = &shift {
+        // Written by the monitor, they would belong to the kept user.
+        let (uid, gid) = shift.owner(0, 0);
+        for file in &etc_files {
+            let path = dir.join(file);
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid))
+                .with_context(|| format!("cannot chown {}", path.display()))?;
+        }
+    }
+    let user = runtime::user::resolve_in(&passwd, &group, &config.user)?;
     let mut env = config.env.clone();
     env.push(format!("HOSTNAME={}", config.hostname));
     if !env.iter().any(|e| e.starts_with("HOME=")) {
@@ -34,6 +63,8 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
     Ok(Spec {
         rootfs,
         state_dir: dir,
+        etc_files,
+        userns,
         hostname: config.hostname.clone(),
         network,
         tty_group_mapped: !mapping.is_single(),
@@ -61,6 +92,49 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
         shm_size: config.shm_size.unwrap_or(runtime::tmpfs::DEFAULT_SHM_SIZE),
         ulimits: config.ulimits.clone(),
     })
+}
+
+/// Under `--userns=keep-id`, names the kept user and group in copies of
+/// the image's `/etc/passwd` and `/etc/group` in the container's
+/// directory when the image has no such ids, as Podman does; returns the
+/// files to bind-mount.
+fn add_kept_user(
+    dir: &Path,
+    keep: &KeepId,
+    passwd: &mut String,
+    group: &mut String,
+) -> Result<Vec<&'static str>> {
+    let has_id = |text: &str, id: u32| {
+        text.lines()
+            .any(|line| line.split(':').nth(2) == Some(id.to_string().as_str()))
+    };
+    let mut files = Vec::new();
+    let mut add = |text: &mut String, file: &'static str, line: String| -> Result<()> {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&line);
+        std::fs::write(dir.join(file), text.as_bytes())?;
+        files.push(file);
+        Ok(())
+    };
+    if !has_id(passwd, keep.uid) {
+        let KeepId {
+            uid,
+            gid,
+            name,
+            home,
+        } = keep;
+        add(
+            passwd,
+            "passwd",
+            format!("{name}:*:{uid}:{gid}:{name}:{home}:/bin/sh\n"),
+        )?;
+    }
+    if !has_id(group, keep.gid) {
+        add(group, "group", format!("{}:x:{}:\n", keep.name, keep.gid))?;
+    }
+    Ok(files)
 }
 
 /// The files bind-mounted over the image's /etc/hostname, /etc/hosts and

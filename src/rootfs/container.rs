@@ -5,11 +5,17 @@
 
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
+use crate::userns::OwnerShift;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 
-/// Mounts the container's root filesystem and returns where.
-pub fn mount_container(store: &Store, record: &ContainerRecord) -> Result<PathBuf> {
+/// Mounts the container's root filesystem and returns where; `shift` as
+/// for [`crate::rootfs::Driver::mount`].
+pub fn mount_container(
+    store: &Store,
+    record: &ContainerRecord,
+    shift: Option<&OwnerShift>,
+) -> Result<PathBuf> {
     let image = store
         .images()?
         .into_iter()
@@ -21,5 +27,8 @@ pub fn mount_container(store: &Store, record: &ContainerRecord) -> Result<PathBu
         .map(|l| store.layer_diff(&l.diff_id))
         .collect::<Result<Vec<_>>>()?;
     let dir = store.container_dir(&record.id);
-    record.config.storage_driver.mount(store, &dir, &layers)
+    record
+        .config
+        .storage_driver
+        .mount(store, &dir, &layers, &image.id, shift)
 }

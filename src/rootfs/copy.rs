@@ -13,6 +13,7 @@
 //! a stack overflow.
 
 use crate::archive::confined::{self, is_dir, lstat_at, open_subdir, remove_at};
+use crate::userns::OwnerShift;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{
     AtFlags, Dir, FileType, Gid, Mode, OFlags, Stat, Timespec, Timestamps, Uid, XattrFlags,
@@ -63,7 +64,10 @@ impl Frame {
 }
 
 /// Applies the layer directory `layer` over the tree at `target`.
-pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
+///
+/// With `shift`, each copy gets the owner the shift makes of its
+/// source's (`--userns=keep-id`).
+pub fn apply_layer(layer: &Path, target: &Path, shift: Option<&OwnerShift>) -> std::io::Result<()> {
     let src = confined::open_root(layer)?;
     let dst = confined::open_root(target)?;
     let root = rustix::io::dup(&dst)?;
@@ -73,7 +77,7 @@ pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
     }
     let fresh = opaque || names(&dst)?.is_empty();
     let top = Frame::new(src, dst, Vec::new(), fresh)?;
-    own(top.dst.as_fd(), &top.stat)?;
+    own(top.dst.as_fd(), &top.stat, shift)?;
     copy_xattrs(top.src.as_fd(), top.dst.as_fd())?;
     let mut stack = vec![top];
     let mut links: HashMap<(u64, u64), Vec<u8>> = HashMap::new();
@@ -90,7 +94,7 @@ pub fn apply_layer(layer: &Path, target: &Path) -> std::io::Result<()> {
             path.push(b'/');
         }
         path.extend_from_slice(&name);
-        let copied = copy_entry(frame, &name, &path, &root, &mut links).map_err(|e| {
+        let copied = copy_entry(frame, &name, &path, &root, &mut links, shift).map_err(|e| {
             let shown = String::from_utf8_lossy(&path);
             std::io::Error::new(e.kind(), format!("{shown}: {e}"))
         })?;
@@ -107,12 +111,15 @@ fn copy_entry(
     path: &[u8],
     root: &OwnedFd,
     links: &mut HashMap<(u64, u64), Vec<u8>>,
+    shift: Option<&OwnerShift>,
 ) -> std::io::Result<Option<Frame>> {
     let (src, dst) = (frame.src.as_fd(), frame.dst.as_fd());
     let st = statat(src, name, AtFlags::SYMLINK_NOFOLLOW)?;
     match FileType::from_raw_mode(st.st_mode) {
         FileType::CharacterDevice if st.st_rdev == 0 => frame.clear(name)?,
-        FileType::Directory => return Ok(Some(directory(frame, name, &st, path.to_vec())?)),
+        FileType::Directory => {
+            return Ok(Some(directory(frame, name, &st, path.to_vec(), shift)?));
+        }
         FileType::RegularFile => {
             frame.clear(name)?;
             let key = (st.st_dev, st.st_ino);
@@ -121,7 +128,7 @@ fn copy_entry(
                     linkat(root, &first[..], dst, name, AtFlags::empty())?;
                 }
                 _ => {
-                    regular(src, dst, name, &st)?;
+                    regular(src, dst, name, &st, shift)?;
                     if st.st_nlink > 1 {
                         links.insert(key, path.to_vec());
                     }
@@ -132,12 +139,12 @@ fn copy_entry(
             frame.clear(name)?;
             let target = readlinkat(src, name, Vec::new())?;
             symlinkat(&target, dst, name)?;
-            own_at(dst, name, &st)?;
+            own_at(dst, name, &st, shift)?;
             utimensat(dst, name, &times(&st), AtFlags::SYMLINK_NOFOLLOW)?;
         }
         kind => {
             frame.clear(name)?;
-            special(dst, name, &st, kind)?;
+            special(dst, name, &st, kind, shift)?;
         }
     }
     Ok(None)
@@ -146,7 +153,13 @@ fn copy_entry(
 /// Makes (or keeps, or replaces) the directory `name` in `dst` and
 /// returns its frame. An opaque source directory empties a directory
 /// already there.
-fn directory(parent: &Frame, name: &[u8], st: &Stat, path: Vec<u8>) -> rustix::io::Result<Frame> {
+fn directory(
+    parent: &Frame,
+    name: &[u8],
+    st: &Stat,
+    path: Vec<u8>,
+    shift: Option<&OwnerShift>,
+) -> rustix::io::Result<Frame> {
     let (src, dst) = (parent.src.as_fd(), parent.dst.as_fd());
     let from = open_subdir(src, name)?;
     let existing = if parent.empty {
@@ -173,7 +186,7 @@ fn directory(parent: &Frame, name: &[u8], st: &Stat, path: Vec<u8>) -> rustix::i
         }
     };
     let to = open_subdir(dst, name)?;
-    own(to.as_fd(), st)?;
+    own(to.as_fd(), st, shift)?;
     copy_xattrs(from.as_fd(), to.as_fd())?;
     Frame::new(from, to, path, fresh)
 }
@@ -184,6 +197,7 @@ fn regular(
     dst: BorrowedFd<'_>,
     name: &[u8],
     st: &Stat,
+    shift: Option<&OwnerShift>,
 ) -> std::io::Result<()> {
     let from = openat(
         src,
@@ -203,7 +217,7 @@ fn regular(
         // std's copy between files uses copy_file_range on Linux.
         std::io::copy(&mut reader, &mut writer)?;
     }
-    own(to.as_fd(), st)?;
+    own(to.as_fd(), st, shift)?;
     copy_xattrs(from.as_fd(), to.as_fd())?;
     fchmod(&to, Mode::from_raw_mode(st.st_mode & 0o7777))?;
     futimens(&to, &times(st))?;
@@ -212,13 +226,19 @@ fn regular(
 
 /// FIFOs, sockets and device nodes (a device the user namespace may not
 /// create is left out, as unpacking leaves it out).
-fn special(dst: BorrowedFd<'_>, name: &[u8], st: &Stat, kind: FileType) -> rustix::io::Result<()> {
+fn special(
+    dst: BorrowedFd<'_>,
+    name: &[u8],
+    st: &Stat,
+    kind: FileType,
+    shift: Option<&OwnerShift>,
+) -> rustix::io::Result<()> {
     match mknodat(dst, name, kind, Mode::from_raw_mode(0o600), st.st_rdev) {
         Ok(()) => {}
         Err(Errno::PERM) if kind != FileType::Fifo => return Ok(()),
         Err(e) => return Err(e),
     }
-    own_at(dst, name, st)?;
+    own_at(dst, name, st, shift)?;
     confined::chmod_node(dst, name, st.st_mode & 0o7777)?;
     utimensat(dst, name, &times(st), AtFlags::SYMLINK_NOFOLLOW)
 }
@@ -226,21 +246,32 @@ fn special(dst: BorrowedFd<'_>, name: &[u8], st: &Stat, kind: FileType) -> rusti
 /// Gives an open file the source's owner. An owner this namespace does
 /// not map (the layer was unpacked under another mapping) stays the
 /// caller's, as unpacking under a single-uid mapping leaves it.
-fn own(fd: BorrowedFd<'_>, st: &Stat) -> rustix::io::Result<()> {
-    let owner = (Uid::from_raw(st.st_uid), Gid::from_raw(st.st_gid));
-    match fchown(fd, Some(owner.0), Some(owner.1)) {
+fn own(fd: BorrowedFd<'_>, st: &Stat, shift: Option<&OwnerShift>) -> rustix::io::Result<()> {
+    let (uid, gid) = owner(st, shift);
+    match fchown(fd, Some(uid), Some(gid)) {
         Err(Errno::INVAL) => Ok(()),
         other => other,
     }
 }
 
 /// [`own`] for a name that is not opened (a symlink or a node).
-fn own_at(dir: BorrowedFd<'_>, name: &[u8], st: &Stat) -> rustix::io::Result<()> {
-    let (uid, gid) = (Uid::from_raw(st.st_uid), Gid::from_raw(st.st_gid));
+fn own_at(
+    dir: BorrowedFd<'_>,
+    name: &[u8],
+    st: &Stat,
+    shift: Option<&OwnerShift>,
+) -> rustix::io::Result<()> {
+    let (uid, gid) = owner(st, shift);
     match chownat(dir, name, Some(uid), Some(gid), AtFlags::SYMLINK_NOFOLLOW) {
         Err(Errno::INVAL) => Ok(()),
         other => other,
     }
+}
+
+/// The owner a copy of a file with `st` gets.
+fn owner(st: &Stat, shift: Option<&OwnerShift>) -> (Uid, Gid) {
+    let (uid, gid) = shift.map_or((st.st_uid, st.st_gid), |s| s.owner(st.st_uid, st.st_gid));
+    (Uid::from_raw(uid), Gid::from_raw(gid))
 }
 
 fn times(st: &Stat) -> Timestamps {
@@ -399,8 +430,8 @@ mod tests {
         fs::write(upper.join("was-link/inside"), "in").unwrap();
         fs::create_dir(upper.join("was-file")).unwrap();
 
-        apply_layer(&lower, &out).unwrap();
-        apply_layer(&upper, &out).unwrap();
+        apply_layer(&lower, &out, None).unwrap();
+        apply_layer(&upper, &out, None).unwrap();
 
         let names = |dir: &Path| {
             let mut n: Vec<String> = fs::read_dir(dir)
@@ -435,8 +466,8 @@ mod tests {
         fs::create_dir_all(lower.join("dir/sub")).unwrap();
         fs::write(lower.join("other"), "x").unwrap();
         fs::write(upper.join("dir"), "now a file").unwrap();
-        apply_layer(&lower, &out).unwrap();
-        apply_layer(&upper, &out).unwrap();
+        apply_layer(&lower, &out, None).unwrap();
+        apply_layer(&upper, &out, None).unwrap();
         assert_eq!(fs::read_to_string(out.join("dir")).unwrap(), "now a file");
         assert!(out.join("other").exists());
 
@@ -444,7 +475,7 @@ mod tests {
         fs::create_dir(&top).unwrap();
         opaque(&top);
         fs::write(top.join("only"), "y").unwrap();
-        apply_layer(&top, &out).unwrap();
+        apply_layer(&top, &out, None).unwrap();
         assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
         assert!(out.join("only").exists());
     }
@@ -487,7 +518,7 @@ mod tests {
         )
         .unwrap();
 
-        apply_layer(&layer, &out).unwrap();
+        apply_layer(&layer, &out, None).unwrap();
 
         let md = fs::metadata(out.join("file")).unwrap();
         assert_eq!(md.mode() & 0o7777, 0o4751);

@@ -8,6 +8,7 @@
 //! an `upper/` of its own, and is served by the monitor.
 
 use crate::store::Store;
+use crate::userns::OwnerShift;
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -47,21 +48,39 @@ impl Driver {
     /// In the monitor (root of the user namespace, private mount
     /// namespace): presents the image's `layers` (bottom first) with the
     /// container's changes at `dir/rootfs`. A `vfs` copy is made here the
-    /// first time.
-    pub fn mount(self, store: &Store, dir: &Path, layers: &[PathBuf]) -> Result<PathBuf> {
+    /// first time. Under `--userns=keep-id`, `shift` says how the layers'
+    /// owners must change to show as the image meant, and `image_id`
+    /// names the image for the overlay's shifted copy.
+    pub fn mount(
+        self,
+        store: &Store,
+        dir: &Path,
+        layers: &[PathBuf],
+        image_id: &str,
+        shift: Option<&OwnerShift>,
+    ) -> Result<PathBuf> {
         let rootfs = dir.join("rootfs");
         match self {
             Driver::Overlay => {
-                let lowers: Vec<PathBuf> = layers.iter().rev().cloned().collect();
+                let (layers_dir, lowers) = match shift {
+                    None => (
+                        store.root().join("layers"),
+                        layers.iter().rev().cloned().collect(),
+                    ),
+                    Some(shift) => (
+                        store.root().join(super::mapped::DIR),
+                        vec![super::mapped::image_copy(store, image_id, layers, shift)?],
+                    ),
+                };
                 super::overlay::mount_overlay(
-                    &store.root().join("layers"),
+                    &layers_dir,
                     &lowers,
                     &dir.join("upper"),
                     &dir.join("work"),
                     &rootfs,
                 )?;
             }
-            Driver::Vfs => super::vfs::mount(store, dir, layers, &rootfs)?,
+            Driver::Vfs => super::vfs::mount(store, dir, layers, &rootfs, shift)?,
         }
         Ok(rootfs)
     }

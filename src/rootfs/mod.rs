@@ -1,12 +1,14 @@
 //! Root filesystem drivers (DESIGN.md §3): the seam every driver fits
 //! (`driver`), the probe that tells whether the kernel overlay works here
 //! (`probe`), the kernel `overlay` driver, the copying `vfs` driver
-//! (`vfs`, with the layer-applying walk in `copy`), and mounting a
+//! (`vfs`, with the layer-applying walk in `copy`), the owner-shifted
+//! image copies of `--userns=keep-id` (`mapped`), and mounting a
 //! container's root filesystem from its record (`container`).
 
 mod container;
 mod copy;
 mod driver;
+pub mod mapped;
 mod overlay;
 mod probe;
 mod vfs;

@@ -6,6 +6,7 @@
 //! never used, and the debris of a crash is garbage collected.
 
 use crate::store::Store;
+use crate::userns::OwnerShift;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -16,11 +17,18 @@ pub const COPY: &str = "vfs";
 pub const MADE: &str = "vfs.made";
 
 /// Makes the copy when it is not there yet, then binds it at `target`
-/// (a mount point, as `pivot_root` needs).
-pub fn mount(store: &Store, dir: &Path, layers: &[PathBuf], target: &Path) -> Result<()> {
+/// (a mount point, as `pivot_root` needs). With `shift`, the copy's
+/// owners are shifted (`--userns=keep-id`).
+pub fn mount(
+    store: &Store,
+    dir: &Path,
+    layers: &[PathBuf],
+    target: &Path,
+    shift: Option<&OwnerShift>,
+) -> Result<()> {
     let copy = dir.join(COPY);
     if !copy.exists() {
-        make_copy(store, layers, dir)?;
+        make_copy(store, layers, dir, shift)?;
     }
     rustix::mount::mount_bind(&copy, target)
         .with_context(|| format!("cannot bind {} at {}", copy.display(), target.display()))
@@ -30,23 +38,31 @@ pub fn mount(store: &Store, dir: &Path, layers: &[PathBuf], target: &Path) -> Re
 /// the time, and renames it into the container's directory `dir`. Holds
 /// the garbage collector's guard meanwhile, which would otherwise remove
 /// the unfinished copy from `tmp/`.
-fn make_copy(store: &Store, layers: &[PathBuf], dir: &Path) -> Result<()> {
-    let copy = dir.join(COPY);
+fn make_copy(
+    store: &Store,
+    layers: &[PathBuf],
+    dir: &Path,
+    shift: Option<&OwnerShift>,
+) -> Result<()> {
     let _guard = store.gc_guard()?;
     let building = tempfile::Builder::new()
         .prefix("vfs-")
         .tempdir_in(store.tmp_dir())
         .context("cannot create a directory for the vfs copy")?;
     for layer in layers {
-        super::copy::apply_layer(layer, building.path())
+        super::copy::apply_layer(layer, building.path(), shift)
             .with_context(|| format!("cannot copy the layer {}", layer.display()))?;
     }
     std::fs::write(dir.join(MADE), b"")
         .with_context(|| format!("cannot write {}", dir.join(MADE).display()))?;
-    let built = building.keep();
-    match std::fs::rename(&built, &copy) {
+    move_into_place(building.keep(), &dir.join(COPY))
+}
+
+/// Renames a finished copy `built` to `copy`; when another process
+/// finished the same copy first, keeps theirs and removes this one.
+pub fn move_into_place(built: PathBuf, copy: &Path) -> Result<()> {
+    match std::fs::rename(&built, copy) {
         Ok(()) => Ok(()),
-        // Another start of the same container finished first.
         Err(_) if copy.is_dir() => {
             let _ = std::fs::remove_dir_all(&built);
             Ok(())

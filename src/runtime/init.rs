@@ -16,9 +16,12 @@ pub const SETUP_FAILED: i32 = 125;
 
 /// Sets up and execs the workload. On failure the exit code and the
 /// reason go to `status` (close-on-exec: a successful exec closes it
-/// empty) and the process ends.
-pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd) -> ! {
-    let prepared = prepare(spec, stdio);
+/// empty) and the process ends. In a user namespace of its own, the init
+/// first waits for `maps_written` to close.
+pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd, maps_written: Option<OwnedFd>) -> ! {
+    let prepared = maps_written
+        .map_or(Ok(()), become_root_of_own_namespace)
+        .and_then(|()| prepare(spec, stdio));
     if spec.init && prepared.is_ok() {
         super::reaper::run(&spec.process, status);
     }
@@ -36,6 +39,21 @@ pub(super) fn exec_or_report(prepared: Result<()>, process: &Process, status: &O
     let _ = rustix::io::write(status, &StartFailed { code, message }.encode());
     // SAFETY: leaving the forked child without unwinding the parent's state.
     unsafe { libc::_exit(code) }
+}
+
+/// Once the monitor has written the maps (it closes `maps_written`),
+/// becomes uid and gid 0 of the new namespace, so that what the set-up
+/// creates belongs to the container's root.
+fn become_root_of_own_namespace(maps_written: OwnedFd) -> Result<()> {
+    let mut byte = [0u8; 1];
+    while let Err(rustix::io::Errno::INTR) = rustix::io::read(&maps_written, &mut byte) {}
+    // SAFETY: plain syscalls in a single-threaded process.
+    let failed = unsafe { libc::setresgid(0, 0, 0) != 0 || libc::setresuid(0, 0, 0) != 0 };
+    if failed {
+        return Err(std::io::Error::last_os_error())
+            .context("cannot become root of the container's user namespace");
+    }
+    Ok(())
 }
 
 fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
@@ -58,7 +76,7 @@ fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
     rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
     enter_workdir(&spec.process.cwd)?;
     if spec.read_only {
-        mounts::make_root_read_only()?;
+        mounts::make_root_read_only(&spec.etc_files)?;
     }
     super::ulimits::apply(&spec.ulimits)?;
     become_workload(&spec.process, &spec.security)

@@ -52,11 +52,18 @@ pub enum Network {
 pub struct Spec {
     /// The mounted root filesystem.
     pub rootfs: PathBuf,
-    /// The container's directory: `hostname`, `hosts`, `resolv.conf` are
-    /// bind-mounted from here over the image's files.
+    /// The container's directory: the `etc_files` are bind-mounted from
+    /// here over the image's files in `/etc`.
     pub state_dir: PathBuf,
+    /// `hostname`, `hosts`, `resolv.conf`, and under `--userns=keep-id`
+    /// `passwd` and `group` when the image lacks the kept user.
+    pub etc_files: Vec<&'static str>,
     pub hostname: String,
     pub network: Network,
+    /// `--userns=keep-id`: the init gets a user namespace of its own,
+    /// nested in the monitor's, with these maps (container ids to ids of
+    /// the monitor's namespace).
+    pub userns: Option<crate::userns::IdMapping>,
     /// Whether a gid 5 (`tty`) is mapped, for devpts.
     pub tty_group_mapped: bool,
     pub process: Process,
@@ -130,6 +137,21 @@ impl StartFailed {
     }
 }
 
+/// Writes the id maps of the init's own user namespace, in the ids of
+/// this process's namespace (where its root may map any of them).
+fn write_maps(pid: Pid, maps: &crate::userns::IdMapping) -> Result<()> {
+    let text = |maps: &[crate::userns::IdMap]| {
+        maps.iter()
+            .map(|m| format!("{} {} {}\n", m.inside, m.outside, m.count))
+            .collect::<String>()
+    };
+    for (file, maps) in [("uid_map", &maps.uids), ("gid_map", &maps.gids)] {
+        let path = format!("/proc/{}/{file}", pid.as_raw_nonzero());
+        std::fs::write(&path, text(maps)).with_context(|| format!("cannot write {path}"))?;
+    }
+    Ok(())
+}
+
 /// Creates the container's namespaces and its init, and returns the
 /// init's PID once the workload has been exec'd. A failure before the
 /// exec comes back as [`StartFailed`]. The namespaces are the child's
@@ -141,8 +163,19 @@ pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
     if spec.network == Network::None {
         flags |= libc::CLONE_NEWNET;
     }
+    if spec.userns.is_some() {
+        flags |= libc::CLONE_NEWUSER;
+    }
     let (status_read, status_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
         .context("cannot create a pipe")?;
+    // A nested user namespace's init waits until its maps are written.
+    let maps_written = match spec.userns {
+        Some(_) => Some(
+            rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+                .context("cannot create a pipe")?,
+        ),
+        None => None,
+    };
     // SAFETY: clone without a new stack behaves as fork (the child gets a
     // copy of the caller's memory); the caller is single-threaded (the
     // monitor starts no threads).
@@ -162,10 +195,23 @@ pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
     }
     if pid == 0 {
         drop(status_read);
-        init::start(spec, stdio, status_write);
+        let wait_for_maps = maps_written.map(|(read, write)| {
+            drop(write);
+            read
+        });
+        init::start(spec, stdio, status_write, wait_for_maps);
     }
     drop((status_write, stdio));
     let pid = Pid::from_raw(i32::try_from(pid)?).context("clone returned an invalid pid")?;
+    if let (Some(maps), Some((read, write))) = (&spec.userns, maps_written) {
+        drop(read);
+        if let Err(e) = write_maps(pid, maps) {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            let _ = crate::process::wait_exit_code(pid);
+            return Err(e);
+        }
+        drop(write);
+    }
     // The pipe closes without a word when the exec succeeded.
     let mut report = Vec::new();
     std::fs::File::from(status_read)

@@ -47,6 +47,11 @@ enum Kind {
 
 /// Mounts everything below the root filesystem, before `pivot_root`.
 pub fn prepare(spec: &Spec) -> Result<()> {
+    if spec.userns.is_some() {
+        // The root filesystem was mounted in the monitor's namespaces and
+        // is locked in this nested one; pivot_root needs a mount of its own.
+        bind(&spec.rootfs, &spec.rootfs)?;
+    }
     let root = rustix::fs::open(
         &spec.rootfs,
         OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
@@ -123,7 +128,7 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     ] {
         std::os::unix::fs::symlink(target, dev_path.join(link))?;
     }
-    for file in ["hostname", "hosts", "resolv.conf"] {
+    for file in &spec.etc_files {
         let target = resolve(&root, &format!("etc/{file}"), Kind::File)?;
         bind(&spec.state_dir.join(file), &fd_path(&target))?;
     }
@@ -139,9 +144,10 @@ pub fn prepare(spec: &Spec) -> Result<()> {
 /// `--read-only`, after `pivot_root`: the root filesystem and the /etc
 /// files rpod bind-mounts over it (the mounts on /dev, /proc, /sys and
 /// `--tmpfs` keep their own modes).
-pub fn make_root_read_only() -> Result<()> {
-    for path in ["/", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf"] {
-        remount_read_only(Path::new(path))?;
+pub fn make_root_read_only(etc_files: &[&str]) -> Result<()> {
+    remount_read_only(Path::new("/"))?;
+    for file in etc_files {
+        remount_read_only(&Path::new("/etc").join(file))?;
     }
     Ok(())
 }

@@ -24,7 +24,8 @@ pub fn resolve(rootfs: &Path, spec: &str) -> Result<User> {
     resolve_in(&passwd, &group, spec)
 }
 
-fn read_in_root(rootfs: &Path, relative: &str) -> String {
+/// The text of `relative` inside `rootfs` (empty when unreadable).
+pub fn read_in_root(rootfs: &Path, relative: &str) -> String {
     let how = ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS;
     let Ok(root) = rustix::fs::open(
         rootfs,
@@ -49,7 +50,8 @@ fn read_in_root(rootfs: &Path, relative: &str) -> String {
     text
 }
 
-fn resolve_in(passwd: &str, group: &str, spec: &str) -> Result<User> {
+/// Resolves `spec` against the texts of a passwd and a group file.
+pub fn resolve_in(passwd: &str, group: &str, spec: &str) -> Result<User> {
     let (user_part, group_part) = match spec.split_once(':') {
         Some((u, g)) => (u, Some(g)),
         None => (spec, None),

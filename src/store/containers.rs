@@ -76,6 +76,8 @@ pub struct ContainerConfig {
     pub shm_size: Option<u64>,
     /// `--ulimit`.
     pub ulimits: Vec<Ulimit>,
+    /// `--userns=keep-id`: the ids the caller keeps inside.
+    pub keep_id: Option<crate::userns::KeepId>,
 }
 
 /// When the monitor runs the workload again (Docker's `RestartPolicy`).

@@ -1,6 +1,7 @@
-//! Garbage collection: removes layers and blobs that no image uses, and
-//! the debris of interrupted work in `tmp/`. It must run inside the user
-//! namespace mapping, since unpacked files belong to subordinate ids.
+//! Garbage collection: removes layers, blobs and keep-id image copies
+//! that no image uses, and the debris of interrupted work in `tmp/`. It
+//! must run inside the user namespace mapping, since unpacked files
+//! belong to subordinate ids.
 
 use super::{Lock, Store};
 use anyhow::{Context, Result};
@@ -22,7 +23,9 @@ impl Store {
         let images = self.images()?;
         let mut used_layers = HashSet::new();
         let mut used_blobs = HashSet::new();
+        let mut used_images = HashSet::new();
         for image in &images {
+            used_images.insert(hex_of(&image.id).to_string());
             used_blobs.insert(hex_of(&image.id).to_string());
             used_blobs.insert(hex_of(&image.manifest).to_string());
             for layer in &image.layers {
@@ -36,6 +39,15 @@ impl Store {
             let doomed = self.tmp_dir().join(format!("removing-{name}"));
             std::fs::rename(self.root().join("layers").join(&name), &doomed)?;
             collected.layers += 1;
+        }
+        // Keep-id copies of images that are gone.
+        let mapped = self.root().join(crate::rootfs::mapped::DIR);
+        for name in unused_entries(&mapped, &HashSet::new()).unwrap_or_default() {
+            let image = crate::rootfs::mapped::image_of(&mapped.join(&name));
+            if !image.is_some_and(|hex| used_images.contains(&hex)) {
+                let doomed = self.tmp_dir().join(format!("removing-mapped-{name}"));
+                std::fs::rename(mapped.join(&name), &doomed)?;
+            }
         }
         // Unpacking locks of layers that are not (or no longer) here; no
         // pull is running, so nobody holds or is about to take one.

@@ -4,9 +4,11 @@
 //! of any owner can be created and removed without root.
 
 mod enter;
+mod keep_id;
 mod subid;
 mod user;
 
 pub use enter::{in_rpod_userns, run_in_userns, spawn_in_userns};
+pub use keep_id::{KeepId, OwnerShift, parse_userns};
 pub use subid::{IdMap, IdMapping, mapping_for};
 pub use user::{User, current_user};

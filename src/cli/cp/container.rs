@@ -111,7 +111,7 @@ fn child(
         }
         Entry::Mount => ctx.in_userns(|_| {
             crate::process::private_mount_namespace()?;
-            let rootfs = rootfs::mount_container(store, record)?;
+            let rootfs = rootfs::mount_container(store, record, None)?;
             work(open_dir(&rootfs)?)
         }),
     }
