@@ -8,6 +8,7 @@ pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod format;
+pub mod memory;
 pub mod monitor;
 pub mod process;
 pub mod reference;

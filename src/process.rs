@@ -1,5 +1,6 @@
 //! Process plumbing that several commands share: a private mount
-//! namespace, and a child's exit code in Docker's convention.
+//! namespace, a child's exit code in Docker's convention, and the command
+//! line a long-lived fork shows.
 
 use anyhow::{Context, Result};
 use rustix::mount::MountPropagationFlags;
@@ -34,4 +35,31 @@ pub fn wait_exit_code(child: Pid) -> Result<i32> {
             Err(e) => return Err(e).context("cannot wait for a child process"),
         }
     }
+}
+
+/// Makes `ps` and `/proc/PID/cmdline` show `title` for this process (a
+/// fork of the CLI would otherwise show the command that made it), by
+/// writing over the original argument strings, as setproctitle does. The
+/// title is cut to fit; `std::env::args` must not be used afterwards.
+pub fn set_title(title: &str) {
+    let Some((start, end)) = argument_area() else {
+        return;
+    };
+    let Some(len) = end.checked_sub(start).filter(|&len| len > 0) else {
+        return;
+    };
+    // SAFETY: the kernel reports the argument strings' memory, on this
+    // process's stack; nothing reads them after this (see above).
+    let area = unsafe { std::slice::from_raw_parts_mut(start as *mut u8, len) };
+    area.fill(0);
+    let shown = &title.as_bytes()[..title.len().min(len - 1)];
+    area[..shown.len()].copy_from_slice(shown);
+}
+
+/// `arg_start` and `arg_end` of `/proc/self/stat` (fields 48 and 49).
+fn argument_area() -> Option<(usize, usize)> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let (_, after_name) = stat.rsplit_once(')')?;
+    let mut fields = after_name.split_whitespace().skip(45);
+    Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
 }

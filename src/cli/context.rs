@@ -71,7 +71,8 @@ impl Context {
                 }
                 let tmp = store.tmp_dir();
                 let mapping = self.mapping()?;
-                let code = userns::run_in_userns(&mapping, || {
+                let runroot = self.locations()?.runroot;
+                let code = userns::run_in_userns(&mapping, &runroot, || {
                     i32::from(rootfs::overlay_works(&tmp).is_err())
                 })?;
                 if code == 0 {
@@ -123,7 +124,8 @@ impl Context {
     pub fn in_userns(&self, work: impl FnOnce(&IdMapping) -> Result<()>) -> Result<()> {
         let mapping = self.mapping()?;
         self.warn_if_single(&mapping)?;
-        let code = userns::run_in_userns(&mapping, || match work(&mapping) {
+        let runroot = self.locations()?.runroot;
+        let code = userns::run_in_userns(&mapping, &runroot, || match work(&mapping) {
             Ok(()) => 0,
             Err(e) => i32::from(report(&e)),
         })?;

@@ -7,7 +7,6 @@
 //! attach clients, records how it ended and applies `--rm`.
 
 mod log;
-mod memory;
 mod prepare;
 pub mod protocol;
 pub mod restart;
@@ -62,8 +61,13 @@ pub fn start(launch: Launch, starting: Lock) -> Result<()> {
         drop(report_read);
         let _ = rustix::process::setsid();
         let mapping = launch.mapping;
+        let runroot = launch
+            .runtime_dir
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_default();
         let report_raw = report_write.as_raw_fd();
-        let spawned = crate::userns::spawn_in_userns(mapping, move || {
+        let spawned = crate::userns::spawn_in_userns(mapping, &runroot, move || {
             // SAFETY: the monitor is a fork of this process and holds the
             // same descriptor; it takes it over (its copy of `report_write`
             // is never dropped), so no second write end outlives the report.

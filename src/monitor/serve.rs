@@ -3,7 +3,7 @@
 //! (the root filesystem stays mounted), record the end, apply `--rm`.
 
 use super::log::{LogWriter, Stream};
-use super::{Launch, memory, prepare, protocol, restart};
+use super::{Launch, prepare, protocol, restart};
 use crate::runtime::{self, StartFailed, Stdio};
 use crate::store::containers::{ContainerRecord, process_start_time};
 use anyhow::{Context, Result};
@@ -43,7 +43,7 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     relay.clients.extend(attach.map(Client::new));
     let _ = rustix::io::write(&report, &[0]);
     drop(report);
-    memory::shed_startup_memory();
+    crate::memory::shed_startup_memory();
     let mut backoff = restart::Backoff::default();
     let mut code = relay.serve();
     loop {

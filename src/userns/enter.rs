@@ -1,8 +1,10 @@
 //! Running work inside rpod's user namespace. The calling process forks;
-//! the child unshares a user namespace and waits while the parent writes
-//! its id maps (with the setuid helpers `newuidmap`/`newgidmap`, or a
-//! single-uid map written directly), then becomes root of the namespace
-//! and runs the work. The parent only waits and passes the exit code on.
+//! the child joins the namespace a keeper holds (see `keeper`), or else
+//! unshares a new one and waits while the parent writes its id maps (with
+//! the setuid helpers `newuidmap`/`newgidmap`, or a single-uid map written
+//! directly) and leaves a keeper in it; then it becomes root of the
+//! namespace and runs the work. The parent only waits and passes the exit
+//! code on.
 //!
 //! The child is single-threaded when it unshares (the kernel refuses
 //! `CLONE_NEWUSER` otherwise), so callers must not have started threads
@@ -10,9 +12,11 @@
 
 use super::IdMapping;
 use anyhow::{Context, Result, bail};
+use rustix::fd::AsFd;
 use rustix::fd::OwnedFd;
 use rustix::process::{Pid, Signal, WaitOptions};
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Set in the environment of everything run inside the namespace, so that
@@ -24,14 +28,18 @@ pub fn in_rpod_userns() -> bool {
     std::env::var_os(INSIDE_ENV).is_some() && rustix::process::geteuid().is_root()
 }
 
-/// Runs `work` as root of a user namespace built from `mapping` and
-/// returns its exit code. Real root, and a process already inside rpod's
-/// namespace, run `work` in place.
-pub fn run_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<i32> {
+/// Runs `work` as root of a user namespace built from `mapping` (whose
+/// keeper is named in `runroot`) and returns its exit code. Real root,
+/// and a process already inside rpod's namespace, run `work` in place.
+pub fn run_in_userns(
+    mapping: &IdMapping,
+    runroot: &Path,
+    work: impl FnOnce() -> i32,
+) -> Result<i32> {
     if rustix::process::geteuid().is_root() {
         return Ok(work());
     }
-    let child = fork_into_userns(mapping, work, true)?;
+    let child = fork_into_userns(mapping, runroot, work, true)?;
     crate::process::wait_exit_code(child)
 }
 
@@ -39,9 +47,13 @@ pub fn run_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<
 /// child that outlives this process (no parent-death signal), and
 /// returns once its maps are written. The caller reaps it or leaves it to
 /// be reparented.
-pub fn spawn_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Result<Pid> {
+pub fn spawn_in_userns(
+    mapping: &IdMapping,
+    runroot: &Path,
+    work: impl FnOnce() -> i32,
+) -> Result<Pid> {
     if !rustix::process::geteuid().is_root() {
-        return fork_into_userns(mapping, work, false);
+        return fork_into_userns(mapping, runroot, work, false);
     }
     // SAFETY: single-threaded, as for every fork here.
     match unsafe { libc::fork() } {
@@ -57,9 +69,13 @@ pub fn spawn_in_userns(mapping: &IdMapping, work: impl FnOnce() -> i32) -> Resul
 
 fn fork_into_userns(
     mapping: &IdMapping,
+    runroot: &Path,
     work: impl FnOnce() -> i32,
     die_with_parent: bool,
 ) -> Result<Pid> {
+    if let Some(namespace) = super::keeper::kept_namespace(runroot, mapping) {
+        return fork_joining(&namespace, work, die_with_parent);
+    }
     let (ready_read, ready_write) = pipe()?;
     let (go_read, go_write) = pipe()?;
     let parent = rustix::process::getpid();
@@ -72,19 +88,11 @@ fn fork_into_userns(
     }
     if pid == 0 {
         drop((ready_read, go_write));
-        let entered = become_namespace_root(parent, die_with_parent, ready_write, go_read);
-        let code = match entered {
-            Ok(()) => work(),
-            Err(e) => {
-                eprintln!("Error: {e:#}");
-                125
-            }
-        };
-        std::io::stdout().flush().ok();
-        std::io::stderr().flush().ok();
-        // SAFETY: leaving the child without running the parent's atexit
-        // handlers or destructors twice.
-        unsafe { libc::_exit(code) };
+        let entered = enter_new_namespace(parent, die_with_parent, ready_write, go_read);
+        if entered.is_ok() {
+            super::keeper::leave_keeper(runroot, mapping);
+        }
+        run_entered(entered, work);
     }
     drop((ready_write, go_read));
     let child = Pid::from_raw(pid).context("fork returned an invalid pid")?;
@@ -115,25 +123,82 @@ fn wait_byte(fd: &OwnedFd) -> Result<()> {
     }
 }
 
-/// In the child: unshare, tell the parent, wait for the maps, become root.
-fn become_namespace_root(
-    parent: Pid,
+/// Forks a child that joins the kept `namespace` and runs `work`.
+fn fork_joining(
+    namespace: &OwnedFd,
+    work: impl FnOnce() -> i32,
     die_with_parent: bool,
-    ready: OwnedFd,
-    go: OwnedFd,
-) -> Result<()> {
+) -> Result<Pid> {
+    let parent = rustix::process::getpid();
+    std::io::stdout().flush().ok();
+    // SAFETY: single-threaded, as for every fork here.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(std::io::Error::last_os_error()).context("cannot fork");
+    }
+    if pid == 0 {
+        let entered = follow_parent(parent, die_with_parent).and_then(|()| {
+            rustix::thread::move_into_link_name_space(
+                namespace.as_fd(),
+                Some(rustix::thread::LinkNameSpaceType::User),
+            )
+            .context("cannot join rpod's user namespace")?;
+            become_root()
+        });
+        run_entered(entered, work);
+    }
+    Pid::from_raw(pid).context("fork returned an invalid pid")
+}
+
+/// In the child, once in the namespace (or not): runs `work` and exits
+/// with its code.
+fn run_entered(entered: Result<()>, work: impl FnOnce() -> i32) -> ! {
+    let code = match entered {
+        Ok(()) => work(),
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            125
+        }
+    };
+    std::io::stdout().flush().ok();
+    std::io::stderr().flush().ok();
+    // SAFETY: leaving the child without running the parent's atexit
+    // handlers or destructors twice.
+    unsafe { libc::_exit(code) }
+}
+
+/// With `die_with_parent`, the child dies with the command that waits
+/// for it (and gives up when that already happened).
+fn follow_parent(parent: Pid, die_with_parent: bool) -> Result<()> {
     if die_with_parent {
         rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
         if rustix::process::getppid() != Some(parent) {
             bail!("rpod exited while starting");
         }
     }
+    Ok(())
+}
+
+/// In the child: unshare, tell the parent, wait for the maps, become root.
+fn enter_new_namespace(
+    parent: Pid,
+    die_with_parent: bool,
+    ready: OwnedFd,
+    go: OwnedFd,
+) -> Result<()> {
+    follow_parent(parent, die_with_parent)?;
     // SAFETY: no file-descriptor table is unshared; only the user namespace.
     unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWUSER) }.context(
         "cannot create a user namespace (is kernel.unprivileged_userns_clone or user.max_user_namespaces disabled?)",
     )?;
     rustix::io::write(&ready, &[1])?;
     wait_byte(&go)?;
+    become_root()
+}
+
+/// Becomes uid and gid 0 of the namespace just entered, without the host
+/// user's supplementary groups where the kernel allows dropping them.
+fn become_root() -> Result<()> {
     // SAFETY: plain syscalls; glibc applies them to every thread.
     let failed = unsafe { libc::setresgid(0, 0, 0) != 0 || libc::setresuid(0, 0, 0) != 0 };
     if failed {

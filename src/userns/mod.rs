@@ -5,6 +5,7 @@
 
 mod enter;
 mod keep_id;
+mod keeper;
 mod subid;
 mod user;
 

@@ -261,6 +261,7 @@ impl Drop for TestEnv {
             return;
         }
         self.kill_monitors();
+        self.kill_keeper();
         if self.user.is_some() {
             // Root can remove files of any subordinate id.
             let _ = std::fs::remove_dir_all(&self.dir);
@@ -290,17 +291,39 @@ impl TestEnv {
             let record: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             let monitor = &record["state"]["monitor"];
             if let (Some(pid), Some(start)) = (monitor[0].as_i64(), monitor[1].as_u64()) {
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-                let fields: Vec<&str> = stat
-                    .rsplit_once(')')
-                    .map(|(_, rest)| rest.split(' ').collect())
-                    .unwrap_or_default();
-                if fields.get(20).and_then(|f| f.parse::<u64>().ok()) == Some(start) {
-                    // SAFETY: signalling a process this test started.
-                    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-                }
+                kill_if_started(pid, start);
             }
         }
+    }
+
+    /// Kills the process that keeps this test's user namespace.
+    fn kill_keeper(&self) {
+        if let Some((pid, start)) = self.keeper() {
+            kill_if_started(pid, start);
+        }
+    }
+
+    /// The keeper of this test's user namespace, as its pid file names it:
+    /// its PID and start time.
+    pub fn keeper(&self) -> Option<(i64, u64)> {
+        let text = std::fs::read_to_string(self.dir.join("run/rpod/userns.pid")).ok()?;
+        let mut fields = text.split_whitespace();
+        Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
+    }
+}
+
+/// The start time of process `pid` in clock ticks since boot.
+pub fn start_time(pid: i64) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split(' ').nth(20)?.parse().ok()
+}
+
+/// SIGKILLs `pid` if it is still the process that started at `start`.
+fn kill_if_started(pid: i64, start: u64) {
+    if start_time(pid) == Some(start) {
+        // SAFETY: signalling a process this test started.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
     }
 }
 

@@ -1,13 +1,14 @@
-//! The monitor sheds the memory it only needed to start the container.
+//! Long-lived forks of the CLI (the monitor, the user-namespace keeper)
+//! shed the memory they only needed to get going.
 //!
-//! It is a fork of the CLI and did the heavy work itself (reading the
-//! image, compiling the seccomp filter, mounting), which left pages of
-//! code and heap mapped that its relay loop never touches again. Once the
-//! workload runs, it returns free heap to the kernel and drops the page
-//! table entries of read-only file mappings that hold no private pages
-//! (those pages stay in the page cache, shared with every other process
-//! using the file, and fault back in if the monitor needs them, as after
-//! a `--restart`) and of the stack far below its current frame.
+//! A monitor did the heavy work itself (reading the image, compiling the
+//! seccomp filter, mounting), which left pages of code and heap mapped
+//! that its relay loop never touches again. Shedding returns free heap to
+//! the kernel and drops the page table entries of read-only file mappings
+//! that hold no private pages (those pages stay in the page cache, shared
+//! with every other process using the file, and fault back in when
+//! needed, as after a `--restart`) and of the stack far below the current
+//! frame.
 
 use std::io::{BufRead, BufReader};
 

@@ -1,0 +1,185 @@
+//! rpod's user namespace kept alive between commands, as Podman's pause
+//! process does. Making the namespace costs two setuid helper programs
+//! (`newuidmap`, `newgidmap`), a few milliseconds per command; so the
+//! first command that makes one leaves a small process in it, the keeper,
+//! and later commands join the keeper's namespace with `setns(2)`, which
+//! the namespace's owner may do without help.
+//!
+//! The keeper is named in `RUNROOT/userns.pid` with its start time and
+//! the maps its namespace has. A keeper that died, a reused PID, or maps
+//! that no longer match `/etc/subuid` and `/etc/subgid` mean the next
+//! command makes a new namespace, whose keeper replaces the old one. A
+//! keeper watches the pid file and ends once it no longer names it (or
+//! the runtime directory goes, as at the end of a login session).
+
+use super::IdMapping;
+use crate::store::containers::process_start_time;
+use anyhow::{Context, Result};
+use rustix::fd::OwnedFd;
+use rustix::fs::{Mode, OFlags};
+use std::os::unix::fs::DirBuilderExt;
+use std::path::Path;
+
+const PIDFILE: &str = "userns.pid";
+const LOCK: &str = "userns.lock";
+
+/// The keeper's namespace, when `runroot` names a live keeper whose
+/// namespace has `mapping`.
+pub fn kept_namespace(runroot: &Path, mapping: &IdMapping) -> Option<OwnedFd> {
+    let keeper = Keeper::read(runroot)?;
+    if keeper.maps != maps_text(mapping) || !keeper.alive() {
+        return None;
+    }
+    let ns = rustix::fs::open(
+        format!("/proc/{}/ns/user", keeper.pid),
+        OFlags::RDONLY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()?;
+    // Still the same process once the namespace is held open.
+    keeper.alive().then_some(ns)
+}
+
+/// Called by the first process of a new namespace, as its root: leaves a
+/// keeper in it (a grandchild, so that nobody waits for it) and returns.
+pub fn leave_keeper(runroot: &Path, mapping: &IdMapping) {
+    // SAFETY: the caller is single-threaded (it just made the namespace).
+    match unsafe { libc::fork() } {
+        0 => {
+            // SAFETY: as above; the child forks the keeper and leaves.
+            if unsafe { libc::fork() } == 0 {
+                keep(runroot, &maps_text(mapping));
+            }
+            // SAFETY: leaving the forked child without the parent's state.
+            unsafe { libc::_exit(0) }
+        }
+        pid if pid > 0 => {
+            let _ = rustix::process::waitpid(
+                rustix::process::Pid::from_raw(pid),
+                rustix::process::WaitOptions::empty(),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// The keeper's life: detach, take the pid file unless a live keeper
+/// with the same maps has it, then wait while the pid file names it.
+fn keep(runroot: &Path, maps: &str) -> ! {
+    let _ = rustix::process::setsid();
+    let _ = std::env::set_current_dir("/");
+    if let Ok(null) = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        for target in 0..3 {
+            // SAFETY: duplicating a descriptor this process owns.
+            unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), target) };
+        }
+    }
+    // SAFETY: closes descriptors this process inherited and never uses.
+    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
+    let _ = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(runroot);
+    let watch = watch_runroot(runroot);
+    let me = take_pidfile(runroot, maps).unwrap_or(None);
+    let (Some(me), Ok(watch)) = (me, watch) else {
+        // SAFETY: leaving without the parent's state.
+        unsafe { libc::_exit(0) }
+    };
+    let _ = rustix::thread::set_name(c"rpod-userns");
+    crate::process::set_title("rpod-userns");
+    crate::memory::shed_startup_memory();
+    let mut events = [0u8; 1024];
+    loop {
+        match rustix::io::read(&watch, &mut events) {
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(_) => break,
+            Ok(_) => {}
+        }
+        let named = Keeper::read(runroot)
+            .is_some_and(|keeper| keeper.pid == me.pid && keeper.started == me.started);
+        if !named {
+            break;
+        }
+    }
+    // SAFETY: leaving without the parent's state.
+    unsafe { libc::_exit(0) }
+}
+
+/// An inotify descriptor that wakes when files in `runroot` are written,
+/// renamed in or removed, or `runroot` itself goes.
+fn watch_runroot(runroot: &Path) -> rustix::io::Result<OwnedFd> {
+    use rustix::fs::inotify::{CreateFlags, WatchFlags};
+    let watch = rustix::fs::inotify::init(CreateFlags::CLOEXEC)?;
+    rustix::fs::inotify::add_watch(
+        &watch,
+        runroot,
+        WatchFlags::CLOSE_WRITE
+            | WatchFlags::MOVED_TO
+            | WatchFlags::DELETE
+            | WatchFlags::DELETE_SELF
+            | WatchFlags::MOVE_SELF,
+    )?;
+    Ok(watch)
+}
+
+/// Names this process in the pid file, unless a live keeper of the same
+/// maps is named there already (another command made a namespace at the
+/// same time); a keeper of other maps is stopped. Returns this process
+/// as named when it is now the keeper.
+fn take_pidfile(runroot: &Path, maps: &str) -> Result<Option<Keeper>> {
+    let _lock = crate::store::Lock::exclusive(&runroot.join(LOCK))?;
+    if let Some(keeper) = Keeper::read(runroot).filter(Keeper::alive) {
+        if keeper.maps == maps {
+            return Ok(None);
+        }
+        let _ = rustix::process::kill_process(keeper.pid, rustix::process::Signal::TERM);
+    }
+    let me = rustix::process::getpid();
+    let started = process_start_time(me.as_raw_nonzero().get()).context("no start time")?;
+    let text = format!("{} {started}\n{maps}", me.as_raw_nonzero());
+    crate::store::atomic::replace_file(&runroot.join(PIDFILE), text.as_bytes(), 0o644)?;
+    Ok(Some(Keeper {
+        pid: me,
+        started,
+        maps: maps.to_string(),
+    }))
+}
+
+/// A keeper as its pid file names it.
+struct Keeper {
+    pid: rustix::process::Pid,
+    started: u64,
+    maps: String,
+}
+
+impl Keeper {
+    fn read(runroot: &Path) -> Option<Keeper> {
+        let text = std::fs::read_to_string(runroot.join(PIDFILE)).ok()?;
+        let (first, maps) = text.split_once('\n')?;
+        let (pid, started) = first.split_once(' ')?;
+        Some(Keeper {
+            pid: rustix::process::Pid::from_raw(pid.parse().ok()?)?,
+            started: started.parse().ok()?,
+            maps: maps.to_string(),
+        })
+    }
+
+    fn alive(&self) -> bool {
+        process_start_time(self.pid.as_raw_nonzero().get()) == Some(self.started)
+    }
+}
+
+/// The uid and gid maps as text, to tell whether a namespace has them.
+fn maps_text(mapping: &IdMapping) -> String {
+    let lines = |prefix: &str, maps: &[super::IdMap]| {
+        maps.iter()
+            .map(|m| format!("{prefix} {} {} {}\n", m.inside, m.outside, m.count))
+            .collect::<String>()
+    };
+    lines("uid", &mapping.uids) + &lines("gid", &mapping.gids)
+}

@@ -1,0 +1,96 @@
+//! The process that keeps rpod's user namespace between commands (as
+//! Podman's pause process does): later commands join its namespace, and
+//! a keeper that died, a reused PID or a garbled pid file only mean a new
+//! namespace and keeper.
+
+mod common;
+
+use common::{TestEnv, start_time};
+
+fn keeper_name(pid: i64) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn live_keeper(env: &TestEnv) -> i64 {
+    let (pid, start) = env.keeper().expect("a keeper is named");
+    assert_eq!(start_time(pid), Some(start), "keeper {pid} is not alive");
+    assert_eq!(keeper_name(pid), "rpod-userns");
+    pid
+}
+
+#[test]
+fn commands_share_the_kept_namespace_and_replace_a_lost_keeper() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let ns = |env: &TestEnv| env.unshare_sh("readlink /proc/self/ns/user");
+    let first = live_keeper(&env);
+    let namespace = ns(&env);
+    assert_eq!(env.ok(&["run", "--rm", &image, "echo", "hi"]), "hi\n");
+    assert_eq!(live_keeper(&env), first);
+    assert_eq!(ns(&env), namespace);
+
+    // A container outlives its keeper.
+    env.ok(&["run", "-d", "--name", "long", &image, "sleep", "60"]);
+    // SAFETY: killing the keeper this test's commands started.
+    unsafe { libc::kill(first as i32, libc::SIGKILL) };
+    common::eventually("the keeper's end", || start_time(first).is_none());
+    // exec joins the container from the host; the next command that
+    // needs rpod's namespace makes a new one.
+    assert_eq!(env.ok(&["exec", "long", "echo", "in"]), "in\n");
+    assert_ne!(ns(&env), namespace);
+    let second = live_keeper(&env);
+    assert_ne!(second, first);
+    env.ok(&["stop", "-t", "0", "long"]);
+
+    // A pid file naming another process, or nonsense, is not trusted.
+    let pidfile = env.dir.join("run/rpod/userns.pid");
+    let text = std::fs::read_to_string(&pidfile).unwrap();
+    let (_, maps) = text.split_once('\n').unwrap();
+    // A keeper the pid file no longer names ends.
+    let mut unnamed = second;
+    for bogus in [format!("1 1\n{maps}"), "nonsense".to_string()] {
+        env.write_file(&pidfile, bogus.as_bytes());
+        common::eventually("the unnamed keeper's end", || start_time(unnamed).is_none());
+        assert_eq!(env.ok(&["run", "--rm", &image, "echo", "again"]), "again\n");
+        unnamed = live_keeper(&env);
+        assert!(unnamed != 1, "{bogus}");
+    }
+}
+
+#[test]
+fn concurrent_first_commands_leave_one_keeper() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    // pull made the namespace; start from none.
+    let (pid, start) = env.keeper().unwrap();
+    // SAFETY: killing the keeper this test's commands started.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    common::eventually("the keeper's end", || start_time(pid) != Some(start));
+    let runs: Vec<_> = (0..6)
+        .map(|_| {
+            let mut run = env.rpod_cmd(&["run", "--rm", &image, "echo", "ok"]);
+            run.stdout(std::process::Stdio::piped());
+            run.spawn().unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(out.stdout, b"ok\n");
+    }
+    let keeper = live_keeper(&env);
+    assert_eq!(
+        env.unshare_sh("readlink /proc/self/ns/user"),
+        String::from_utf8(
+            env.command("readlink")
+                .arg(format!("/proc/{keeper}/ns/user"))
+                .output()
+                .unwrap()
+                .stdout
+        )
+        .unwrap()
+    );
+}
