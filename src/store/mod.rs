@@ -48,14 +48,18 @@ impl Store {
     /// Opens (creating when needed) the store at `root`, mode 0700.
     pub fn open(root: &Path) -> Result<Self> {
         use std::os::unix::fs::DirBuilderExt;
+        let store = Self {
+            root: root.to_path_buf(),
+        };
+        // Made last: when it is there, so is the rest (one stat per command).
+        if store.root.join("locks").is_dir() {
+            return Ok(store);
+        }
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(root)
             .with_context(|| format!("cannot create the store at {}", root.display()))?;
-        let store = Self {
-            root: root.to_path_buf(),
-        };
         for dir in ["blobs/sha256", "layers", "tmp", "locks"] {
             std::fs::DirBuilder::new()
                 .recursive(true)
