@@ -44,18 +44,23 @@ podman() { [ $with_podman = 1 ] && command podman "\$@"; }
 if [ $with_podman = 1 ]; then P=podman; else P=; fi
 podman pull -q --tls-verify=false $image >/dev/null || true
 
+# The targets are medians; hyperfine's tables show means.
+medians() { jq -r '.results[] | "median \\(.median * 1000 | . * 10 | round / 10) ms: \\(.command)"' "\$1"; }
+
 echo '### 1. Start latency'
-hyperfine -N --warmup 3 --runs $runs --export-markdown $work/start.md \\
+hyperfine -N --warmup 3 --runs $runs --export-markdown $work/start.md --export-json $work/start.json \\
   "\$R run --rm --network none $image true" \\
   "unshare -Urmpf --mount-proc true" \\
   \${P:+"podman run --rm --network none $image true"} >/dev/null
 cat $work/start.md
+medians $work/start.json
 
 echo; echo '### 2. create + start -a + rm'
-hyperfine --warmup 2 --runs $runs --export-markdown $work/cycle.md \\
+hyperfine --warmup 2 --runs $runs --export-markdown $work/cycle.md --export-json $work/cycle.json \\
   "c=\\\$(\$R create --network none $image true) && \$R start -a \\\$c && \$R rm \\\$c >/dev/null" \\
   \${P:+"c=\\\$(podman create --network none $image true) && podman start -a \\\$c && podman rm \\\$c >/dev/null"} >/dev/null
 cat $work/cycle.md
+medians $work/cycle.json
 
 echo; echo '### 3. 100 detached containers, then ps'
 hyperfine --runs 1 --export-markdown $work/hundred.md \\
