@@ -1,6 +1,6 @@
 //! Process plumbing that several commands share: a private mount
-//! namespace, a child's exit code in Docker's convention, and the command
-//! line a long-lived fork shows.
+//! namespace, a child's exit code in Docker's convention, and what a
+//! long-lived fork detaches from and shows.
 
 use anyhow::{Context, Result};
 use rustix::mount::MountPropagationFlags;
@@ -62,4 +62,19 @@ fn argument_area() -> Option<(usize, usize)> {
     let (_, after_name) = stat.rsplit_once(')')?;
     let mut fields = after_name.split_whitespace().skip(45);
     Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
+}
+
+/// Points standard input, output and error at /dev/null, so that a
+/// long-lived fork holds no terminal or pipe of the command it came from.
+pub fn detach_stdio() {
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        for target in 0..3 {
+            // SAFETY: duplicating a descriptor this process owns.
+            unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), target) };
+        }
+    }
 }

@@ -23,17 +23,17 @@ fn the_caller_keeps_its_ids_and_the_image_its_owners() {
     let image = env.pulled_busybox();
     let (uid, gid, name) = host_ids(&env);
     for driver in ["overlay", "vfs"] {
-        let out = env.ok(&[
-            "run",
-            "--rm",
-            "--userns=keep-id",
-            "--storage-driver",
-            driver,
-            &image,
-            "sh",
-            "-c",
+        let keep_id_run = |how: &[&str], script: &str| {
+            let mut args = vec!["run"];
+            args.extend_from_slice(how);
+            args.extend_from_slice(&["--userns=keep-id", "--storage-driver", driver, &image]);
+            args.extend_from_slice(&["sh", "-c", script]);
+            env.ok(&args)
+        };
+        let out = keep_id_run(
+            &["--rm"],
             "id -u; id -g; id -un; stat -c %u:%g /bin/busybox /root /etc/passwd",
-        ]);
+        );
         assert_eq!(
             out,
             format!("{uid}\n{gid}\n{name}\n0:0\n0:0\n0:0\n"),
@@ -42,19 +42,10 @@ fn the_caller_keeps_its_ids_and_the_image_its_owners() {
 
         // A file the container writes belongs to the caller on the host.
         let container = format!("kept-{driver}");
-        env.ok(&[
-            "run",
-            "-d",
-            "--name",
-            &container,
-            "--userns=keep-id",
-            "--storage-driver",
-            driver,
-            &image,
-            "sh",
-            "-c",
+        keep_id_run(
+            &["-d", "--name", &container],
             "echo mine > /tmp/mine; exec sleep 60",
-        ]);
+        );
         assert_eq!(env.ok(&["exec", &container, "cat", "/tmp/mine"]), "mine\n");
         assert_eq!(
             env.ok(&["exec", &container, "id", "-u"]),

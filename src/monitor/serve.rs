@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 /// `report` hears `[0]` once the workload runs, or the exit code and the
 /// reason it could not start.
 pub fn run(launch: Launch, report: OwnedFd) -> i32 {
-    detach_stdio();
+    crate::process::detach_stdio();
     let Launch {
         store,
         record,
@@ -126,20 +126,6 @@ fn restart_delay(
         })
         .ok()?;
     wanted.then_some(delay)
-}
-
-/// The monitor keeps no terminal: its own streams go to /dev/null.
-fn detach_stdio() {
-    if let Ok(null) = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/null")
-    {
-        for target in 0..3 {
-            // SAFETY: duplicating a descriptor this process owns.
-            unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), target) };
-        }
-    }
 }
 
 /// Unmounts the root filesystem, then removes the container (`--rm`:

@@ -32,15 +32,8 @@ pub fn image_copy(
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let _guard = store.gc_guard()?;
-    let building = tempfile::Builder::new()
-        .prefix("mapped-")
-        .tempdir_in(store.tmp_dir())
-        .context("cannot create a directory for the keep-id copy")?;
-    for layer in layers {
-        super::copy::apply_layer(layer, building.path(), Some(shift))
-            .with_context(|| format!("cannot copy the layer {}", layer.display()))?;
-    }
-    super::vfs::move_into_place(building.keep(), &copy)?;
+    let built = super::vfs::apply_in_tmp(store, layers, Some(shift))?;
+    super::vfs::move_into_place(built, &copy)?;
     Ok(copy)
 }
 

@@ -45,17 +45,29 @@ fn make_copy(
     shift: Option<&OwnerShift>,
 ) -> Result<()> {
     let _guard = store.gc_guard()?;
+    let built = apply_in_tmp(store, layers, shift)?;
+    std::fs::write(dir.join(MADE), b"")
+        .with_context(|| format!("cannot write {}", dir.join(MADE).display()))?;
+    move_into_place(built, &dir.join(COPY))
+}
+
+/// Applies `layers` (bottom first, owners shifted by `shift`) into a new
+/// directory in the store's `tmp/` and returns it. The caller holds the
+/// garbage collector's guard until the copy is moved into place.
+pub fn apply_in_tmp(
+    store: &Store,
+    layers: &[PathBuf],
+    shift: Option<&OwnerShift>,
+) -> Result<PathBuf> {
     let building = tempfile::Builder::new()
-        .prefix("vfs-")
+        .prefix("copy-")
         .tempdir_in(store.tmp_dir())
-        .context("cannot create a directory for the vfs copy")?;
+        .context("cannot create a directory for a copy of the image")?;
     for layer in layers {
         super::copy::apply_layer(layer, building.path(), shift)
             .with_context(|| format!("cannot copy the layer {}", layer.display()))?;
     }
-    std::fs::write(dir.join(MADE), b"")
-        .with_context(|| format!("cannot write {}", dir.join(MADE).display()))?;
-    move_into_place(building.keep(), &dir.join(COPY))
+    Ok(building.keep())
 }
 
 /// Renames a finished copy `built` to `copy`; when another process

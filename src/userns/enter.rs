@@ -79,13 +79,7 @@ fn fork_into_userns(
     let (ready_read, ready_write) = pipe()?;
     let (go_read, go_write) = pipe()?;
     let parent = rustix::process::getpid();
-    std::io::stdout().flush().ok();
-    // SAFETY: rpod is single-threaded here (see the module comment), so the
-    // child may run arbitrary code after fork.
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot fork");
-    }
+    let pid = fork_flushed()?;
     if pid == 0 {
         drop((ready_read, go_write));
         let entered = enter_new_namespace(parent, die_with_parent, ready_write, go_read);
@@ -110,6 +104,19 @@ fn fork_into_userns(
     }
 }
 
+/// Forks once buffered output is out (or the child would write it again);
+/// 0 in the child.
+fn fork_flushed() -> Result<libc::pid_t> {
+    std::io::stdout().flush().ok();
+    // SAFETY: rpod is single-threaded here (see the module comment), so the
+    // child may run arbitrary code after fork.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(std::io::Error::last_os_error()).context("cannot fork");
+    }
+    Ok(pid)
+}
+
 fn pipe() -> Result<(OwnedFd, OwnedFd)> {
     rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).context("cannot create a pipe")
 }
@@ -130,12 +137,7 @@ fn fork_joining(
     die_with_parent: bool,
 ) -> Result<Pid> {
     let parent = rustix::process::getpid();
-    std::io::stdout().flush().ok();
-    // SAFETY: single-threaded, as for every fork here.
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot fork");
-    }
+    let pid = fork_flushed()?;
     if pid == 0 {
         let entered = follow_parent(parent, die_with_parent).and_then(|()| {
             rustix::thread::move_into_link_name_space(

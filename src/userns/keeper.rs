@@ -68,16 +68,7 @@ pub fn leave_keeper(runroot: &Path, mapping: &IdMapping) {
 fn keep(runroot: &Path, maps: &str) -> ! {
     let _ = rustix::process::setsid();
     let _ = std::env::set_current_dir("/");
-    if let Ok(null) = std::fs::File::options()
-        .read(true)
-        .write(true)
-        .open("/dev/null")
-    {
-        for target in 0..3 {
-            // SAFETY: duplicating a descriptor this process owns.
-            unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), target) };
-        }
-    }
+    crate::process::detach_stdio();
     // SAFETY: closes descriptors this process inherited and never uses.
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
     let _ = std::fs::DirBuilder::new()
