@@ -84,6 +84,11 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             })).collect::<Vec<_>>(),
             "ShmSize": config.shm_size.unwrap_or(crate::runtime::tmpfs::DEFAULT_SHM_SIZE),
             "SecurityOpt": security_opt(config),
+            "Binds": if config.binds.is_empty() {
+                Value::Null
+            } else {
+                json!(config.binds.iter().map(|b| b.flag()).collect::<Vec<_>>())
+            },
             "UsernsMode": config.keep_id.as_ref().map_or(String::new(), |k| {
                 format!("keep-id:uid={},gid={}", k.uid, k.gid)
             }),
@@ -92,7 +97,14 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "Name": config.storage_driver.name(),
             "Data": config.storage_driver.graph_data(&dir),
         },
-        "Mounts": [],
+        "Mounts": config.binds.iter().map(|b| json!({
+            "Type": "bind",
+            "Source": b.source,
+            "Destination": b.destination,
+            "Mode": b.options,
+            "RW": !b.read_only,
+            "Propagation": "rprivate",
+        })).collect::<Vec<_>>(),
         "Config": {
             "Hostname": config.hostname,
             "Domainname": "",

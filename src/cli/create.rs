@@ -83,6 +83,9 @@ pub struct CreateArgs {
     /// Mount the container's root filesystem read-only
     #[arg(long = "read-only")]
     pub read_only: bool,
+    /// Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])
+    #[arg(short, long = "volume", value_name = "HOST:CONTAINER[:OPTIONS]")]
+    pub volume: Vec<String>,
     /// Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)
     #[arg(long, value_name = "PATH[:OPTIONS]")]
     pub tmpfs: Vec<String>,
@@ -143,6 +146,11 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .ulimit
         .iter()
         .map(|u| crate::runtime::ulimits::parse(u))
+        .collect::<Result<Vec<_>>>()?;
+    let binds = args
+        .volume
+        .iter()
+        .map(|v| crate::runtime::binds::parse_volume_flag(v))
         .collect::<Result<Vec<_>>>()?;
     let keep_id = match &args.userns {
         Some(mode) => crate::userns::parse_userns(mode, &crate::userns::current_user()?)?,
@@ -215,9 +223,11 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
             shm_size,
             ulimits,
             keep_id,
+            binds,
         },
         id,
     };
+    crate::runtime::binds::make_missing_sources(&record.config.binds)?;
     store.create_container(&mut record)?;
     Ok((store, record))
 }

@@ -89,6 +89,7 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
             .iter()
             .map(|(path, options)| (path.clone(), options.clone()))
             .collect(),
+        binds: config.binds.clone(),
         shm_size: config.shm_size.unwrap_or(runtime::tmpfs::DEFAULT_SHM_SIZE),
         ulimits: config.ulimits.clone(),
     })

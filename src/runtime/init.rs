@@ -78,6 +78,7 @@ fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
     if spec.read_only {
         mounts::make_root_read_only(&spec.etc_files)?;
     }
+    mounts::make_binds_read_only(&spec.binds)?;
     super::ulimits::apply(&spec.ulimits)?;
     become_workload(&spec.process, &spec.security)
 }

@@ -6,6 +6,7 @@
 //! container's mounts, pivots into the root filesystem, becomes the
 //! container's user and execs the workload.
 
+pub mod binds;
 pub mod capabilities;
 mod exec;
 pub use exec::DEFAULT_PATH;
@@ -75,6 +76,8 @@ pub struct Spec {
     pub read_only: bool,
     /// `--tmpfs`: mount point and options.
     pub tmpfs: Vec<(String, String)>,
+    /// `-v HOST:CONTAINER`: bind mounts of host paths.
+    pub binds: Vec<binds::Bind>,
     /// The size of /dev/shm in bytes.
     pub shm_size: u64,
     /// `--ulimit`.

@@ -132,11 +132,30 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         let target = resolve(&root, &format!("etc/{file}"), Kind::File)?;
         bind(&spec.state_dir.join(file), &fd_path(&target))?;
     }
+    for bind in &spec.binds {
+        let kind = match std::fs::metadata(&bind.source) {
+            Ok(meta) if !meta.is_dir() => Kind::File,
+            Ok(_) => Kind::Dir,
+            Err(e) => return Err(e).with_context(|| format!("cannot mount {}", bind.source)),
+        };
+        let target = resolve(&root, &bind.destination, kind)?;
+        rustix::mount::mount_bind_recursive(&bind.source, fd_path(&target))
+            .with_context(|| format!("cannot mount {} at {}", bind.source, bind.destination))?;
+    }
     for (path, options) in &spec.tmpfs {
         let (flags, data) = super::tmpfs::mount_options(options)?;
         let target = resolve(&root, path, Kind::Dir)?;
         mount_path("tmpfs", &fd_path(&target), "tmpfs", flags, Some(&data))
             .with_context(|| format!("cannot mount a tmpfs on {path}"))?;
+    }
+    Ok(())
+}
+
+/// After `pivot_root`: makes the `ro` binds read-only.
+pub fn make_binds_read_only(binds: &[super::binds::Bind]) -> Result<()> {
+    for bind in binds.iter().filter(|b| b.read_only) {
+        remount_read_only(Path::new(&bind.destination))
+            .with_context(|| format!("cannot make {} read-only", bind.destination))?;
     }
     Ok(())
 }

@@ -78,6 +78,8 @@ pub struct ContainerConfig {
     pub ulimits: Vec<Ulimit>,
     /// `--userns=keep-id`: the ids the caller keeps inside.
     pub keep_id: Option<crate::userns::KeepId>,
+    /// `-v HOST:CONTAINER[:OPTIONS]`.
+    pub binds: Vec<crate::runtime::binds::Bind>,
 }
 
 /// When the monitor runs the workload again (Docker's `RestartPolicy`).

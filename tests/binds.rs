@@ -1,0 +1,150 @@
+//! `-v HOST:CONTAINER[:OPTIONS]` bind mounts: files pass both ways, `ro`
+//! is really read-only, a missing host directory is made, a file can be
+//! bound too, the user's files are root's inside (and the user's own uid
+//! under `--userns=keep-id`), and bad flags are refused before anything
+//! is created.
+
+mod common;
+
+use common::TestEnv;
+use std::os::unix::fs::MetadataExt;
+
+/// The test user's uid, as `id -u` prints it.
+fn uid(env: &TestEnv) -> String {
+    let out = env.command("id").arg("-u").output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn binds_pass_files_both_ways_and_ro_is_read_only() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let host = env.dir.join("shared");
+    env.write_file(&host.join("in.txt"), b"from the host\n");
+    let rw = format!("{}:/data", host.display());
+    let out = env.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        &rw,
+        &image,
+        "sh",
+        "-c",
+        "cat /data/in.txt; stat -c %u /data/in.txt; echo back > /data/out.txt",
+    ]);
+    // The user's own files belong to root inside, and root's are the user's.
+    assert_eq!(out, "from the host\n0\n");
+    let written = host.join("out.txt");
+    assert_eq!(std::fs::read_to_string(&written).unwrap(), "back\n");
+    assert_eq!(
+        std::fs::metadata(&written).unwrap().uid().to_string(),
+        uid(&env)
+    );
+
+    let ro = format!("{}:/data:ro,z", host.display());
+    let out = env.rpod(&["run", "--rm", "-v", &ro, &image, "touch", "/data/x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "touch: /data/x: Read-only file system\n"
+    );
+    assert!(!host.join("x").exists());
+
+    // A single file, and a host directory that does not exist yet.
+    let file = format!("{}:/etc/motd:ro", host.join("in.txt").display());
+    let missing = env.dir.join("made/by/rpod");
+    let made = format!("{}:/made", missing.display());
+    let out = env.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        &file,
+        "-v",
+        &made,
+        &image,
+        "sh",
+        "-c",
+        "cat /etc/motd; ls -a /made | wc -l",
+    ]);
+    assert_eq!(out, "from the host\n2\n");
+    assert!(missing.is_dir());
+
+    env.ok(&["create", "--name", "kept", "-v", &ro, &image, "true"]);
+    let mounts = env.ok(&["inspect", "--format", "{{json .Mounts}}", "kept"]);
+    assert_eq!(
+        mounts,
+        format!(
+            "[{{\"Type\":\"bind\",\"Source\":\"{}\",\"Destination\":\"/data\",\"Mode\":\"ro,z\",\"RW\":false,\"Propagation\":\"rprivate\"}}]\n",
+            host.display()
+        )
+    );
+    let binds = env.ok(&["inspect", "--format", "{{json .HostConfig.Binds}}", "kept"]);
+    assert_eq!(binds, format!("[\"{ro}\"]\n"));
+}
+
+#[test]
+fn a_symlink_in_the_container_cannot_send_a_bind_outside_it() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let host = env.dir.join("shared");
+    env.write_file(&host.join("in.txt"), b"inside\n");
+    // A name no other test uses, below the host's /tmp and the image's.
+    let unique = env.dir.file_name().unwrap().to_str().unwrap().to_string();
+    let volume = format!("{}:/escape/{unique}", host.display());
+    let seen = format!("/tmp/{unique}/in.txt");
+    env.ok(&[
+        "create", "--name", "sym", "-v", &volume, &image, "cat", &seen,
+    ]);
+    // /escape -> a path that climbs out of the root, then into /tmp.
+    let link = env.dir.join("escape");
+    std::os::unix::fs::symlink("../../../../../../../../tmp", &link).unwrap();
+    env.ok(&["cp", link.to_str().unwrap(), "sym:/"]);
+    // Resolved inside the root filesystem: the mount lands on the
+    // container's /tmp, never on the host's.
+    assert_eq!(env.ok(&["start", "-a", "sym"]), "inside\n");
+    assert!(!std::path::Path::new("/tmp").join(&unique).exists());
+}
+
+#[test]
+fn keep_id_shows_the_users_files_as_the_user() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let host = env.dir.join("project");
+    env.write_file(&host.join("mine.txt"), b"x");
+    let volume = format!("{}:/p", host.display());
+    let uid = uid(&env);
+    let out = env.ok(&[
+        "run",
+        "--rm",
+        "--userns=keep-id",
+        "-v",
+        &volume,
+        &image,
+        "sh",
+        "-c",
+        "stat -c %u /p/mine.txt; touch /p/new",
+    ]);
+    assert_eq!(out, format!("{uid}\n"));
+    let new = std::fs::metadata(host.join("new")).unwrap();
+    assert_eq!(new.uid().to_string(), uid);
+}
+
+#[test]
+fn bad_volume_flags_are_one_line_and_create_nothing() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    for bad in [
+        "/data",
+        "data:/data",
+        "./src:/src",
+        "/a:relative",
+        "/a:/",
+        "/a:/b:exec",
+    ] {
+        let err = env.fails(&["run", "--rm", "-v", bad, &image, "true"], 125);
+        assert_eq!(err.lines().count(), 1, "{bad}: {err}");
+        assert!(err.starts_with("Error: "), "{bad}: {err}");
+    }
+    assert_eq!(env.ok(&["ps", "-aq"]), "");
+    assert!(!std::path::Path::new("/a").exists());
+}
