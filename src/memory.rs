@@ -19,20 +19,26 @@ pub fn shed_startup_memory() {
     let Ok(smaps) = std::fs::File::open("/proc/self/smaps") else {
         return;
     };
+    // A mapping's private pages show as `Anonymous:` while in memory and
+    // as `Swap:` (the later field) once swapped out: only with neither
+    // are all its pages the file's own.
     let mut current: Option<Mapping> = None;
+    let mut unmodified = false;
     for line in BufReader::new(smaps).lines().map_while(Result::ok) {
         if let Some(mapping) = Mapping::parse_header(&line) {
             current = Some(mapping);
-        } else if let Some(anonymous) = line.strip_prefix("Anonymous:")
+        } else if let Some(anonymous) = line.strip_prefix("Anonymous:") {
+            unmodified = anonymous.trim() == "0 kB";
+        } else if let Some(swap) = line.strip_prefix("Swap:")
             && let Some(mapping) = current.take()
         {
             match mapping.kind {
-                Kind::ReadOnlyFile if anonymous.trim() == "0 kB" => {
+                Kind::ReadOnlyFile if unmodified && swap.trim() == "0 kB" => {
                     // SAFETY: a whole mapping of unmodified file pages:
                     // they fault back in from the file unchanged.
                     unsafe { drop_pages(mapping.start, mapping.end) };
                 }
-                Kind::Stack => drop_stack_below_here(mapping.start),
+                Kind::Stack => drop_stack_below_here(mapping.start, mapping.end),
                 _ => {}
             }
         }
@@ -42,9 +48,12 @@ pub fn shed_startup_memory() {
 /// Stack pages deep below the current frame were touched by the CLI's
 /// work and are dead: nothing lives below the stack pointer.
 #[inline(never)]
-fn drop_stack_below_here(stack_start: usize) {
+fn drop_stack_below_here(stack_start: usize, stack_end: usize) {
     let here = 0u8;
     let frame = std::hint::black_box(&here) as *const u8 as usize;
+    if !(stack_start..stack_end).contains(&frame) {
+        return;
+    }
     // Well below this frame, so that the calls still to come keep theirs.
     let end = frame.saturating_sub(SPARE_STACK) & !(page_size() - 1);
     if end > stack_start {

@@ -69,6 +69,24 @@ fn binds_pass_files_both_ways_and_ro_is_read_only() {
     assert_eq!(out, "from the host\n2\n");
     assert!(missing.is_dir());
 
+    // A deeper mount given first still shows over its parent's.
+    let sub = env.dir.join("sub");
+    env.write_file(&sub.join("deep.txt"), b"deep\n");
+    let deeper = format!("{}:/data/sub", sub.display());
+    let out = env.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        &deeper,
+        "-v",
+        &rw,
+        &image,
+        "cat",
+        "/data/sub/deep.txt",
+        "/data/in.txt",
+    ]);
+    assert_eq!(out, "deep\nfrom the host\n");
+
     env.ok(&["create", "--name", "kept", "-v", &ro, &image, "true"]);
     let mounts = env.ok(&["inspect", "--format", "{{json .Mounts}}", "kept"]);
     assert_eq!(

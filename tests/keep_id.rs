@@ -77,6 +77,29 @@ fn the_caller_keeps_its_ids_and_the_image_its_owners() {
         );
         env.ok(&["rm", "-f", &container]);
     }
+    // Copying into a keep-id container before its first start (which
+    // makes its vfs copy) keeps the image's owners as its starts see them.
+    env.ok(&[
+        "create",
+        "--name",
+        "copied",
+        "--userns=keep-id",
+        "--storage-driver",
+        "vfs",
+        &image,
+        "stat",
+        "-c",
+        "%u:%g",
+        "/bin/busybox",
+        "/tmp/note",
+    ]);
+    let note = env.dir.join("note");
+    env.write_file(&note, b"x");
+    env.ok(&["cp", note.to_str().unwrap(), "copied:/tmp/note"]);
+    let owners = env.ok(&["start", "-a", "copied"]);
+    assert_eq!(owners.lines().next(), Some("0:0"), "{owners}");
+    env.ok(&["rm", "copied"]);
+
     // The shifted copy of the image goes with the image.
     let mapped = env.store().join("mapped");
     assert_eq!(std::fs::read_dir(&mapped).unwrap().count(), 1);

@@ -49,6 +49,21 @@ fn commands_share_the_kept_namespace_and_replace_a_lost_keeper() {
     let pidfile = env.dir.join("run/rpod/userns.pid");
     let text = std::fs::read_to_string(&pidfile).unwrap();
     let (_, maps) = text.split_once('\n').unwrap();
+    // Made by a foreground run (which holds the signals it relays), the
+    // keeper still ends on SIGTERM.
+    // SAFETY: signalling the keeper this test's commands started.
+    unsafe { libc::kill(second as i32, libc::SIGKILL) };
+    common::eventually("the keeper's end", || start_time(second).is_none());
+    assert_eq!(env.ok(&["run", "--rm", &image, "echo", "hi"]), "hi\n");
+    let third = live_keeper(&env);
+    // SAFETY: as above.
+    unsafe { libc::kill(third as i32, libc::SIGTERM) };
+    common::eventually("the keeper's end on SIGTERM", || {
+        start_time(third).is_none()
+    });
+    assert_eq!(env.ok(&["run", "--rm", &image, "echo", "hi"]), "hi\n");
+    let second = live_keeper(&env);
+
     // A keeper the pid file no longer names ends.
     let mut unnamed = second;
     for bogus in [format!("1 1\n{maps}"), "nonsense".to_string()] {

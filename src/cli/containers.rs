@@ -304,9 +304,17 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
     let store = ctx.store()?;
     let containers = store.containers()?;
     let mut targets = Vec::new();
+    // Held until the containers are gone, so that no `start` runs one
+    // while it is being removed (a container that removed itself by
+    // `--rm` has no lock file left to take).
+    let mut starts_held = Vec::new();
     let mut failed = false;
     for input in &args.containers {
-        match find(&containers, input) {
+        let found = find(&containers, input).and_then(|c| {
+            starts_held.extend(store.lock_container_start(&c.id).ok());
+            store.container(&c.id)
+        });
+        match found.as_ref() {
             Ok(c) if c.state.is_running() && !args.force => {
                 eprintln!(
                     "Error: cannot remove container {input}: container is running: stop the container before removing or force remove"
@@ -323,7 +331,7 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
                 targets.push((input.clone(), c.id.clone()));
             }
             Err(e) => {
-                eprintln!("Error: {}", super::one_line(&e));
+                eprintln!("Error: {}", super::one_line(e));
                 failed = true;
             }
         }

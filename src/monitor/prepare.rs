@@ -23,19 +23,11 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
     };
     write_etc_files(&dir, &config.hostname, network)?;
     crate::process::private_mount_namespace()?;
-    // keep-id:uid=0,gid=0 is rpod's usual mapping: nothing to change.
-    let keep_id = match &config.keep_id {
-        Some(keep) => Some(mapping.keep_id(keep)?).filter(|kept| kept != mapping),
-        None => None,
-    };
-    let userns = keep_id
+    let shift = OwnerShift::for_container(config.keep_id.as_ref(), mapping)?;
+    let userns = shift
         .as_ref()
-        .map(|kept| kept.nested_in(mapping))
+        .map(|shift| shift.container.nested_in(mapping))
         .transpose()?;
-    let shift = keep_id.map(|container| OwnerShift {
-        container,
-        usual: mapping.clone(),
-    });
     let rootfs = rootfs::mount_container(store, record, shift.as_ref())?;
     let mut etc_files = vec!["hostname", "hosts", "resolv.conf"];
     let mut passwd = runtime::user::read_in_root(&rootfs, "etc/passwd");

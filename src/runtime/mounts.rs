@@ -132,7 +132,10 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         let target = resolve(&root, &format!("etc/{file}"), Kind::File)?;
         bind(&spec.state_dir.join(file), &fd_path(&target))?;
     }
-    for bind in &spec.binds {
+    // A parent before what is mounted below it, as Docker orders them.
+    let mut binds: Vec<_> = spec.binds.iter().collect();
+    binds.sort_by_key(|b| b.destination.split('/').filter(|c| !c.is_empty()).count());
+    for bind in binds {
         let kind = match std::fs::metadata(&bind.source) {
             Ok(meta) if !meta.is_dir() => Kind::File,
             Ok(_) => Kind::Dir,
@@ -291,8 +294,8 @@ fn bind(source: &Path, target: &Path) -> Result<()> {
 }
 
 /// Remounts a bind mount read-only. Inside a user namespace the flags
-/// the mount already has (nosuid, nodev, noexec) are locked and must be
-/// repeated.
+/// the mount already has (nosuid, nodev, noexec, its atime choice) are
+/// locked and must be repeated.
 fn remount_read_only(target: &Path) -> Result<()> {
     use rustix::fs::StatVfsMountFlags as F;
     let current = rustix::fs::statvfs(target)?.f_flag;
@@ -301,6 +304,9 @@ fn remount_read_only(target: &Path) -> Result<()> {
         (F::NOSUID, MountFlags::NOSUID),
         (F::NODEV, MountFlags::NODEV),
         (F::NOEXEC, MountFlags::NOEXEC),
+        (F::NOATIME, MountFlags::NOATIME),
+        (F::NODIRATIME, MountFlags::NODIRATIME),
+        (F::RELATIME, MountFlags::RELATIME),
     ] {
         if current.contains(has) {
             flags |= keep;

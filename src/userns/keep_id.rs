@@ -49,7 +49,8 @@ pub fn parse_userns(value: &str, caller: &User) -> Result<Option<KeepId>> {
     };
     for option in options.split(',').filter(|o| !o.is_empty()) {
         let (key, number) = option.split_once('=').unwrap_or((option, ""));
-        let Ok(number) = number.parse::<u32>() else {
+        // u32::MAX is no id: it means "unchanged" to setresuid(2).
+        let Some(number) = number.parse::<u32>().ok().filter(|&n| n != u32::MAX) else {
             bail!("bad --userns=keep-id option {option:?}: expected uid=N or gid=N");
         };
         match key {
@@ -188,6 +189,19 @@ pub struct OwnerShift {
 }
 
 impl OwnerShift {
+    /// The shift of a container with `keep` (`None` without keep-id, and
+    /// for `keep-id:uid=0,gid=0`, which is rpod's `usual` mapping).
+    pub fn for_container(keep: Option<&KeepId>, usual: &IdMapping) -> Result<Option<Self>> {
+        let Some(keep) = keep else {
+            return Ok(None);
+        };
+        let container = usual.keep_id(keep)?;
+        Ok((container != *usual).then(|| OwnerShift {
+            container,
+            usual: usual.clone(),
+        }))
+    }
+
     /// The (uid, gid), in the usual namespace, of the copy of a file the
     /// image gives `uid:gid`; an id either namespace lacks stays as it is.
     pub fn owner(&self, uid: u32, gid: u32) -> (u32, u32) {
@@ -301,6 +315,7 @@ mod tests {
         for bad in [
             "auto",
             "keep-id:uid=x",
+            "keep-id:uid=4294967295",
             "keep-id:size=3",
             "host:x",
             "ns:/proc/1/ns/user",

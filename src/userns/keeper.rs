@@ -66,6 +66,14 @@ pub fn leave_keeper(runroot: &Path, mapping: &IdMapping) {
 /// The keeper's life: detach, take the pid file unless a live keeper
 /// with the same maps has it, then wait while the pid file names it.
 fn keep(runroot: &Path, maps: &str) -> ! {
+    // The command that made it may have blocked signals it relays (a
+    // foreground `run`): the keeper must die of SIGTERM and SIGHUP.
+    // SAFETY: plain signal-mask calls on a zeroed set.
+    unsafe {
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
     let _ = rustix::process::setsid();
     let _ = std::env::set_current_dir("/");
     crate::process::detach_stdio();

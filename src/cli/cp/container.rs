@@ -9,6 +9,7 @@ use crate::cli::{Context, Exit, report};
 use crate::rootfs;
 use crate::store::Store;
 use crate::store::containers::{ContainerRecord, process_start_time};
+use crate::userns::OwnerShift;
 use anyhow::{Context as _, Result, bail};
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{CWD, Mode, OFlags};
@@ -109,9 +110,11 @@ fn child(
             unsafe { libc::setgroups(0, std::ptr::null()) };
             work(open_dir("/")?)
         }
-        Entry::Mount => ctx.in_userns(|_| {
+        Entry::Mount => ctx.in_userns(|mapping| {
             crate::process::private_mount_namespace()?;
-            let rootfs = rootfs::mount_container(store, record, None)?;
+            // A keep-id container's files as its own starts mount them.
+            let shift = OwnerShift::for_container(record.config.keep_id.as_ref(), mapping)?;
+            let rootfs = rootfs::mount_container(store, record, shift.as_ref())?;
             work(open_dir(&rootfs)?)
         }),
     }
