@@ -64,15 +64,25 @@ fn commands_share_the_kept_namespace_and_replace_a_lost_keeper() {
     assert_eq!(env.ok(&["run", "--rm", &image, "echo", "hi"]), "hi\n");
     let second = live_keeper(&env);
 
-    // A keeper the pid file no longer names ends.
+    // A keeper the pid file no longer names ends; a live process of the
+    // user outside any namespace of rpod's is not joined.
+    let mut stranger = env.command("sleep").arg("60").spawn().unwrap();
+    let stranger_pid = i64::from(stranger.id());
+    let stranger_start = start_time(stranger_pid).unwrap();
     let mut unnamed = second;
-    for bogus in [format!("1 1\n{maps}"), "nonsense".to_string()] {
+    for bogus in [
+        format!("1 1\n{maps}"),
+        "nonsense".to_string(),
+        format!("{stranger_pid} {stranger_start}\n{maps}"),
+    ] {
         env.write_file(&pidfile, bogus.as_bytes());
         common::eventually("the unnamed keeper's end", || start_time(unnamed).is_none());
         assert_eq!(env.ok(&["run", "--rm", &image, "echo", "again"]), "again\n");
         unnamed = live_keeper(&env);
-        assert!(unnamed != 1, "{bogus}");
+        assert!(unnamed != 1 && unnamed != stranger_pid, "{bogus}");
     }
+    stranger.kill().unwrap();
+    stranger.wait().unwrap();
 }
 
 #[test]

@@ -22,9 +22,13 @@ use std::path::Path;
 
 const PIDFILE: &str = "userns.pid";
 const LOCK: &str = "userns.lock";
+/// The keeper's name in `ps`.
+const NAME: &str = "rpod-userns";
 
 /// The keeper's namespace, when `runroot` names a live keeper whose
-/// namespace has `mapping`.
+/// namespace has `mapping` and is one this process may join: a child of
+/// its own namespace, owned by its user (a runtime directory shared with
+/// a process in another namespace, as in a toolbox, names one it may not).
 pub fn kept_namespace(runroot: &Path, mapping: &IdMapping) -> Option<OwnedFd> {
     let keeper = Keeper::read(runroot)?;
     if keeper.maps != maps_text(mapping) || !keeper.alive() {
@@ -37,7 +41,32 @@ pub fn kept_namespace(runroot: &Path, mapping: &IdMapping) -> Option<OwnedFd> {
     )
     .ok()?;
     // Still the same process once the namespace is held open.
-    keeper.alive().then_some(ns)
+    (keeper.alive() && joinable(&ns)).then_some(ns)
+}
+
+/// Whether `ns` is a child of this process's user namespace whose owner
+/// is this process's user, which is what lets `setns(2)` into it succeed.
+fn joinable(ns: &OwnedFd) -> bool {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::fs::MetadataExt;
+    // From <linux/nsfs.h>: _IO(0xb7, 0x2) and _IO(0xb7, 0x4).
+    const NS_GET_PARENT: libc::c_ulong = 0xb702;
+    const NS_GET_OWNER_UID: libc::c_ulong = 0xb704;
+    let mut owner: libc::uid_t = 0;
+    // SAFETY: the ioctl writes one uid_t through the pointer.
+    let got_owner = unsafe { libc::ioctl(ns.as_raw_fd(), NS_GET_OWNER_UID, &raw mut owner) };
+    if got_owner != 0 || owner != rustix::process::geteuid().as_raw() {
+        return false;
+    }
+    // SAFETY: the ioctl returns a new descriptor (or -1), owned here.
+    let parent = unsafe { libc::ioctl(ns.as_raw_fd(), NS_GET_PARENT) };
+    if parent < 0 {
+        return false;
+    }
+    // SAFETY: `parent` is a new descriptor nobody else owns.
+    let parent = unsafe { std::fs::File::from_raw_fd(parent) };
+    let ours = std::fs::metadata("/proc/self/ns/user");
+    matches!((parent.metadata(), ours), (Ok(p), Ok(o)) if p.ino() == o.ino() && p.dev() == o.dev())
 }
 
 /// Called by the first process of a new namespace, as its root: leaves a
@@ -84,13 +113,15 @@ fn keep(runroot: &Path, maps: &str) -> ! {
         .mode(0o700)
         .create(runroot);
     let watch = watch_runroot(runroot);
+    // Named first, so that a keeper starting at the same time tells it
+    // from another process of the user's.
+    let _ = rustix::thread::set_name(c"rpod-userns");
+    crate::process::set_title(NAME);
     let me = take_pidfile(runroot, maps).unwrap_or(None);
     let (Some(me), Ok(watch)) = (me, watch) else {
         // SAFETY: leaving without the parent's state.
         unsafe { libc::_exit(0) }
     };
-    let _ = rustix::thread::set_name(c"rpod-userns");
-    crate::process::set_title("rpod-userns");
     crate::memory::shed_startup_memory();
     let mut events = [0u8; 1024];
     loop {
@@ -132,7 +163,7 @@ fn watch_runroot(runroot: &Path) -> rustix::io::Result<OwnedFd> {
 /// as named when it is now the keeper.
 fn take_pidfile(runroot: &Path, maps: &str) -> Result<Option<Keeper>> {
     let _lock = crate::store::Lock::exclusive(&runroot.join(LOCK))?;
-    if let Some(keeper) = Keeper::read(runroot).filter(Keeper::alive) {
+    if let Some(keeper) = Keeper::read(runroot).filter(Keeper::is_a_keeper) {
         if keeper.maps == maps {
             return Ok(None);
         }
@@ -166,6 +197,13 @@ impl Keeper {
             started: started.parse().ok()?,
             maps: maps.to_string(),
         })
+    }
+
+    /// Alive, and a keeper (not some other process of the user's that a
+    /// damaged pid file names).
+    fn is_a_keeper(&self) -> bool {
+        let comm = std::fs::read_to_string(format!("/proc/{}/comm", self.pid));
+        self.alive() && comm.is_ok_and(|name| name.trim_end() == NAME)
     }
 
     fn alive(&self) -> bool {
