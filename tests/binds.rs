@@ -50,6 +50,26 @@ fn binds_pass_files_both_ways_and_ro_is_read_only() {
     );
     assert!(!host.join("x").exists());
 
+    // Read-only reaches the mounts below the bound directory (as root,
+    // the suite can put one there).
+    if rustix::process::geteuid().is_root() {
+        let below = host.join("below");
+        std::fs::create_dir(&below).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "mode=0777", "below"])
+            .arg(&below)
+            .status()
+            .unwrap();
+        assert!(mounted.success());
+        let out = env.rpod(&["run", "--rm", "-v", &ro, &image, "touch", "/data/below/x"]);
+        let _ = std::process::Command::new("umount").arg(&below).status();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "touch: /data/below/x: Read-only file system\n"
+        );
+        std::fs::remove_dir(&below).unwrap();
+    }
+
     // A single file, and a host directory that does not exist yet.
     let file = format!("{}:/etc/motd:ro", host.join("in.txt").display());
     let missing = env.dir.join("made/by/rpod");

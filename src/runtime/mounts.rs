@@ -154,13 +154,61 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     Ok(())
 }
 
-/// After `pivot_root`: makes the `ro` binds read-only.
+/// After `pivot_root`: makes the `ro` binds read-only, with the mounts
+/// below them (as Docker does where the kernel has `mount_setattr`).
 pub fn make_binds_read_only(binds: &[super::binds::Bind]) -> Result<()> {
     for bind in binds.iter().filter(|b| b.read_only) {
-        remount_read_only(Path::new(&bind.destination))
-            .with_context(|| format!("cannot make {} read-only", bind.destination))?;
+        let target = Path::new(&bind.destination);
+        match set_read_only_recursively(target) {
+            Err(rustix::io::Errno::NOSYS) => remount_read_only(target),
+            done => done.map_err(anyhow::Error::from),
+        }
+        .with_context(|| format!("cannot make {} read-only", bind.destination))?;
     }
     Ok(())
+}
+
+/// `mount_setattr(2)` with MOUNT_ATTR_RDONLY on `target` and every mount
+/// below it.
+fn set_read_only_recursively(target: &Path) -> rustix::io::Result<()> {
+    /// `struct mount_attr` of <linux/mount.h>.
+    #[repr(C)]
+    struct MountAttr {
+        attr_set: u64,
+        attr_clr: u64,
+        propagation: u64,
+        userns_fd: u64,
+    }
+    const MOUNT_ATTR_RDONLY: u64 = 0x1;
+    const SYS_MOUNT_SETATTR: libc::c_long = 442;
+    let path = std::ffi::CString::new(target.as_os_str().as_encoded_bytes())
+        .map_err(|_| rustix::io::Errno::INVAL)?;
+    let attr = MountAttr {
+        attr_set: MOUNT_ATTR_RDONLY,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    // SAFETY: the kernel reads the path and `size_of` bytes of `attr`.
+    let rc = unsafe {
+        libc::syscall(
+            SYS_MOUNT_SETATTR,
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            libc::AT_RECURSIVE,
+            &raw const attr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(rustix::io::Errno::from_raw_os_error(
+            std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EINVAL),
+        ))
+    }
 }
 
 /// `--read-only`, after `pivot_root`: the root filesystem and the /etc
