@@ -361,7 +361,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__create)
-            opts="-e -l -w -u -h -i -t -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-e -l -w -u -h -i -t -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,6 +456,10 @@ _rpod() {
                     return 0
                     ;;
                 -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -867,7 +871,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__run)
-            opts="-d -e -l -w -u -h -i -t -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-d -e -l -w -u -h -i -t -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,6 +974,10 @@ _rpod() {
                     return 0
                     ;;
                 -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1193,7 +1201,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__create)
-            opts="-e -l -w -u -h -i -t -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-e -l -w -u -h -i -t -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,6 +1296,10 @@ _rpod() {
                     return 0
                     ;;
                 -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2295,7 +2307,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__run)
-            opts="-d -e -l -w -u -h -i -t -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-d -e -l -w -u -h -i -t -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --network --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2398,6 +2410,10 @@ _rpod() {
                     return 0
                     ;;
                 -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -83,6 +83,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l stop-timeout -d 'Secon
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r
@@ -125,6 +126,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand create" -l stop-timeout -d 'Se
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r
@@ -323,6 +325,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r
@@ -365,6 +368,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r

@@ -15,12 +15,18 @@ fn uid(env: &TestEnv) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// The pulled busybox image, and a host directory `shared` with `in.txt`.
+fn busybox_and_shared(env: &TestEnv, content: &[u8]) -> (String, std::path::PathBuf) {
+    let image = env.pulled_busybox();
+    let host = env.dir.join("shared");
+    env.write_file(&host.join("in.txt"), content);
+    (image, host)
+}
+
 #[test]
 fn binds_pass_files_both_ways_and_ro_is_read_only() {
     let env = TestEnv::new();
-    let image = env.pulled_busybox();
-    let host = env.dir.join("shared");
-    env.write_file(&host.join("in.txt"), b"from the host\n");
+    let (image, host) = busybox_and_shared(&env, b"from the host\n");
     let rw = format!("{}:/data", host.display());
     let out = env.ok(&[
         "run",
@@ -123,9 +129,7 @@ fn binds_pass_files_both_ways_and_ro_is_read_only() {
 #[test]
 fn a_symlink_in_the_container_cannot_send_a_bind_outside_it() {
     let env = TestEnv::new();
-    let image = env.pulled_busybox();
-    let host = env.dir.join("shared");
-    env.write_file(&host.join("in.txt"), b"inside\n");
+    let (image, host) = busybox_and_shared(&env, b"inside\n");
     // A name no other test uses, below the host's /tmp and the image's.
     let unique = env.dir.file_name().unwrap().to_str().unwrap().to_string();
     let volume = format!("{}:/escape/{unique}", host.display());
@@ -141,6 +145,41 @@ fn a_symlink_in_the_container_cannot_send_a_bind_outside_it() {
     // container's /tmp, never on the host's.
     assert_eq!(env.ok(&["start", "-a", "sym"]), "inside\n");
     assert!(!std::path::Path::new("/tmp").join(&unique).exists());
+}
+
+#[test]
+fn mount_flags_bind_and_tmpfs() {
+    let env = TestEnv::new();
+    let (image, host) = busybox_and_shared(&env, b"from the host\n");
+    let bind = format!("type=bind,source={},target=/data,readonly", host.display());
+    let out = env.rpod(&[
+        "run",
+        "--rm",
+        "--mount",
+        &bind,
+        "--mount",
+        "type=tmpfs,destination=/scratch,tmpfs-size=1m",
+        &image,
+        "sh",
+        "-c",
+        "cat /data/in.txt; touch /data/x; echo tmp > /scratch/f && cat /scratch/f; \
+         grep ' /scratch ' /proc/mounts | cut -d' ' -f3",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "from the host\ntmp\ntmpfs\n",
+        "{out:?}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "touch: /data/x: Read-only file system\n"
+    );
+    // Unlike -v, --mount does not make a missing source.
+    let missing = env.dir.join("missing");
+    let flag = format!("type=bind,src={},dst=/m", missing.display());
+    let err = env.fails(&["run", "--rm", "--mount", &flag, &image, "true"], 125);
+    assert!(err.contains("bind source path does not exist"), "{err}");
+    assert!(!missing.exists());
 }
 
 #[test]

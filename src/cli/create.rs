@@ -86,6 +86,10 @@ pub struct CreateArgs {
     /// Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])
     #[arg(short, long = "volume", value_name = "HOST:CONTAINER[:OPTIONS]")]
     pub volume: Vec<String>,
+    /// Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or
+    /// type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]
+    #[arg(long, value_name = "type=TYPE,…")]
+    pub mount: Vec<String>,
     /// Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)
     #[arg(long, value_name = "PATH[:OPTIONS]")]
     pub tmpfs: Vec<String>,
@@ -137,7 +141,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     runtime_check(args, &seccomp)?;
     let log_max_size = log_options(&args.log_opt)?;
     let storage_driver = ctx.storage_driver()?;
-    let tmpfs = args
+    let mut tmpfs = args
         .tmpfs
         .iter()
         .map(|t| crate::runtime::tmpfs::parse_flag(t))
@@ -147,11 +151,19 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .iter()
         .map(|u| crate::runtime::ulimits::parse(u))
         .collect::<Result<Vec<_>>>()?;
-    let binds = args
+    let mut binds = args
         .volume
         .iter()
         .map(|v| crate::runtime::binds::parse_volume_flag(v))
         .collect::<Result<Vec<_>>>()?;
+    for flag in &args.mount {
+        match crate::runtime::binds::parse_mount_flag(flag)? {
+            crate::runtime::binds::Mount::Bind(bind) => binds.push(bind),
+            crate::runtime::binds::Mount::Tmpfs(path, options) => {
+                tmpfs.insert(path, options);
+            }
+        }
+    }
     let keep_id = match &args.userns {
         Some(mode) => crate::userns::parse_userns(mode, &crate::userns::current_user()?)?,
         None => None,

@@ -1,10 +1,12 @@
-//! Bind mounts of host paths: `-v HOST:CONTAINER[:OPTIONS]`. The host
-//! path must be absolute and is created as a directory when missing (as
-//! Docker does); the container path is resolved inside the root
-//! filesystem, so a symlink in the image cannot send the mount outside
-//! it. Options: `ro`/`rw`, and `z`/`Z` and `rprivate`/`private`, accepted
-//! and meaningless here (no SELinux labels; rpod's mounts never
-//! propagate). Named and anonymous volumes come with the volumes work.
+//! Bind mounts of host paths: `-v HOST:CONTAINER[:OPTIONS]` and
+//! `--mount type=bind,…` (which also takes `type=tmpfs`). The host path
+//! must be absolute; `-v` creates it as a directory when missing, while
+//! `--mount` refuses a missing one (both as Docker does). The container
+//! path is resolved inside the root filesystem, so a symlink in the image
+//! cannot send the mount outside it. Options: `ro`/`rw`, and `z`/`Z` and
+//! `rprivate`/`private`, accepted and meaningless here (no SELinux labels;
+//! rpod's mounts never propagate). Named and anonymous volumes come with
+//! the volumes work.
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -68,6 +70,67 @@ pub fn parse_volume_flag(text: &str) -> Result<Bind> {
     })
 }
 
+/// What a `--mount` flag asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Mount {
+    Bind(Bind),
+    /// A tmpfs: its path and `--tmpfs` options.
+    Tmpfs(String, String),
+}
+
+/// Parses `--mount type=bind|tmpfs,KEY=VALUE,…`.
+pub fn parse_mount_flag(text: &str) -> Result<Mount> {
+    let mut kind = "";
+    let (mut source, mut target, mut read_only) = (None, None, false);
+    let mut tmpfs_options = Vec::new();
+    for field in text.split(',').filter(|f| !f.is_empty()) {
+        let (key, value) = field.split_once('=').unwrap_or((field, ""));
+        match key {
+            "type" => kind = value,
+            "source" | "src" => source = Some(value),
+            "target" | "destination" | "dst" => target = Some(value),
+            "readonly" | "ro" => {
+                read_only = match value {
+                    "" | "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => bail!("invalid --mount {text:?}: readonly takes true or false"),
+                }
+            }
+            "bind-propagation" if matches!(value, "private" | "rprivate") => {}
+            "consistency" => {}
+            "tmpfs-size" => tmpfs_options.push(format!("size={value}")),
+            "tmpfs-mode" => tmpfs_options.push(format!("mode={value}")),
+            _ => bail!("invalid --mount {text:?}: rpod does not know {field:?}"),
+        }
+    }
+    let Some(target) = target else {
+        bail!("invalid --mount {text:?}: a target is needed");
+    };
+    match kind {
+        "bind" => {
+            let Some(source) = source else {
+                bail!("invalid --mount {text:?}: a bind needs a source");
+            };
+            let options = if read_only { ":ro" } else { "" };
+            let bind = parse_volume_flag(&format!("{source}:{target}{options}"))?;
+            if std::fs::symlink_metadata(source).is_err() {
+                bail!("invalid --mount {text:?}: bind source path does not exist: {source}");
+            }
+            Ok(Mount::Bind(bind))
+        }
+        "tmpfs" => {
+            if read_only {
+                tmpfs_options.push("ro".into());
+            }
+            let flag = format!("{target}:{}", tmpfs_options.join(","));
+            let (path, options) = super::tmpfs::parse_flag(&flag)?;
+            Ok(Mount::Tmpfs(path, options))
+        }
+        "volume" => bail!("--mount type=volume is not supported yet: use type=bind"),
+        _ => bail!("invalid --mount {text:?}: type must be bind or tmpfs"),
+    }
+}
+
 /// At create: makes a missing host path a directory, as Docker does.
 pub fn make_missing_sources(binds: &[Bind]) -> Result<()> {
     for bind in binds {
@@ -99,6 +162,30 @@ mod tests {
         let rw = parse_volume_flag("/a:/b").unwrap();
         assert!(!rw.read_only);
         assert_eq!(rw.flag(), "/a:/b");
+        assert_eq!(
+            parse_mount_flag("type=bind,src=/,dst=/host,readonly").unwrap(),
+            Mount::Bind(parse_volume_flag("/:/host:ro").unwrap())
+        );
+        assert_eq!(
+            parse_mount_flag("type=tmpfs,target=/t,tmpfs-size=64m,tmpfs-mode=1777").unwrap(),
+            Mount::Tmpfs("/t".into(), "size=64m,mode=1777".into())
+        );
+        for (bad, says) in [
+            ("type=bind,dst=/x", "source"),
+            (
+                "type=bind,src=/nonexistent-rpod-path,dst=/x",
+                "does not exist",
+            ),
+            ("type=volume,src=data,dst=/d", "not supported"),
+            ("type=bind,src=/", "target"),
+            (
+                "type=bind,src=/,dst=/x,bind-propagation=shared",
+                "does not know",
+            ),
+        ] {
+            let err = parse_mount_flag(bad).unwrap_err().to_string();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
         for (bad, says) in [
             ("/data", "anonymous"),
             ("data:/data", "named"),
