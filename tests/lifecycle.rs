@@ -152,6 +152,21 @@ fn create_then_start_attached() {
 }
 
 #[test]
+fn ps_shows_each_monitor_by_its_container() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    env.ok(&["run", "-d", "--name", "named", &image, "sleep", "60"]);
+    let pid = env.ok(&["inspect", "--format", "{{.State.ConmonPid}}", "named"]);
+    let proc_dir = format!("/proc/{}", pid.trim());
+    let comm = std::fs::read_to_string(format!("{proc_dir}/comm")).unwrap();
+    assert_eq!(comm, "rpod-monitor\n");
+    let cmdline = std::fs::read(format!("{proc_dir}/cmdline")).unwrap();
+    let shown = String::from_utf8_lossy(&cmdline);
+    assert_eq!(shown.trim_end_matches('\0'), "rpod-monitor named");
+    env.ok(&["rm", "-f", "named"]);
+}
+
+#[test]
 fn the_container_outlives_a_killed_cli_but_not_its_monitor() {
     let env = TestEnv::new();
     let image = env.pulled_busybox();

@@ -43,6 +43,9 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     relay.clients.extend(attach.map(Client::new));
     let _ = rustix::io::write(&report, &[0]);
     drop(report);
+    // `ps` shows `rpod-monitor NAME`, not the command that started it.
+    let _ = rustix::thread::set_name(c"rpod-monitor");
+    crate::process::set_title(&format!("rpod-monitor {}", record.name));
     crate::memory::shed_startup_memory();
     let mut backoff = restart::Backoff::default();
     let mut code = relay.serve();
