@@ -10,15 +10,6 @@ fn busybox(env: &TestEnv) -> String {
     env.image("library/busybox:latest")
 }
 
-/// Runs `sh -c SCRIPT` in a throw-away busybox container; returns stdout.
-fn sh(env: &TestEnv, extra: &[&str], script: &str) -> String {
-    let image = busybox(env);
-    let mut args = vec!["run", "--rm"];
-    args.extend_from_slice(extra);
-    args.extend_from_slice(&[&image, "sh", "-c", script]);
-    env.ok(&args)
-}
-
 #[test]
 fn run_pulls_a_missing_image_and_prints_only_the_workload_on_stdout() {
     let env = TestEnv::new();
@@ -77,13 +68,12 @@ fn exit_codes_follow_docker() {
 fn image_config_and_overrides() {
     let env = TestEnv::new();
     env.ok(&["pull", "-q", &busybox(&env)]);
-    let out = sh(&env, &[], "echo $PATH; id -u; pwd; echo $HOME");
+    let out = env.run_sh(&[], "echo $PATH; id -u; pwd; echo $HOME");
     assert_eq!(
         out,
         "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n0\n/\n/root\n"
     );
-    let out = sh(
-        &env,
+    let out = env.run_sh(
         &[
             "-u",
             "app",
@@ -100,14 +90,13 @@ fn image_config_and_overrides() {
         out,
         "uid=1000(app) gid=1000(app) groups=1000(app)\n/srv/work\n1 two words /home/app\n"
     );
-    let out = sh(&env, &["-u", "4242:4343"], "id -u; id -g");
+    let out = env.run_sh(&["-u", "4242:4343"], "id -u; id -g");
     assert_eq!(out, "4242\n4343\n");
     let mut with_host = TestEnv::new();
     with_host.env("FROM_HOST", "yes");
     with_host.ok(&["pull", "-q", &busybox(&with_host)]);
     assert_eq!(
-        sh(
-            &with_host,
+        with_host.run_sh(
             &["-e", "FROM_HOST", "-e", "NOT_SET"],
             "echo $FROM_HOST; env | grep -c NOT_SET || true"
         ),
@@ -134,56 +123,50 @@ fn image_config_and_overrides() {
 fn the_container_is_isolated() {
     let env = TestEnv::new();
     env.ok(&["pull", "-q", &busybox(&env)]);
-    assert_eq!(sh(&env, &[], "echo $$"), "1\n");
-    let processes = sh(&env, &[], "ls /proc | grep -c '^[0-9]'");
+    assert_eq!(env.run_sh(&[], "echo $$"), "1\n");
+    let processes = env.run_sh(&[], "ls /proc | grep -c '^[0-9]'");
     assert!(
         processes.trim().parse::<u32>().unwrap() <= 3,
         "host processes visible: {processes}"
     );
     assert_eq!(
-        sh(&env, &["--hostname", "box"], "hostname; cat /etc/hostname"),
+        env.run_sh(&["--hostname", "box"], "hostname; cat /etc/hostname"),
         "box\nbox\n"
     );
-    let default_host = sh(&env, &[], "hostname");
+    let default_host = env.run_sh(&[], "hostname");
     assert_eq!(default_host.trim().len(), 12);
-    let uid_map = sh(&env, &[], "cat /proc/self/uid_map");
+    let uid_map = env.run_sh(&[], "cat /proc/self/uid_map");
     assert_eq!(uid_map.lines().count(), 2, "{uid_map}");
     // Network none: only the loopback device.
     assert_eq!(
-        sh(
-            &env,
-            &[],
-            "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
-        ),
+        env.run_sh(&[], "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"),
         "lo\n"
     );
-    let host_net = sh(
-        &env,
-        &["--network", "host"],
-        "tail -n +3 /proc/net/dev | wc -l",
-    );
+    let host_net = env.run_sh(&["--network", "host"], "tail -n +3 /proc/net/dev | wc -l");
     assert!(host_net.trim().parse::<u32>().unwrap() >= 2, "{host_net}");
     // Kernel files: masked and read-only.
-    assert_eq!(sh(&env, &[], "wc -c < /proc/keys"), "0\n");
-    let out = sh(
-        &env,
+    assert_eq!(env.run_sh(&[], "wc -c < /proc/keys"), "0\n");
+    let out = env.run_sh(
         &[],
         "echo x > /proc/sys/kernel/hostname 2>&1 || echo refused",
     );
     assert!(out.ends_with("refused\n"), "{out}");
     assert_eq!(
-        sh(&env, &[], "touch /sys/x 2>/dev/null || echo refused"),
+        env.run_sh(&[], "touch /sys/x 2>/dev/null || echo refused"),
         "refused\n"
     );
     // Only stdio and the listing's own descriptor: nothing of the host.
-    assert_eq!(sh(&env, &[], "ls /proc/self/fd | tr '\\n' ' '"), "0 1 2 3 ");
-    let devices = sh(&env, &[], "ls /dev | tr '\\n' ' '");
+    assert_eq!(
+        env.run_sh(&[], "ls /proc/self/fd | tr '\\n' ' '"),
+        "0 1 2 3 "
+    );
+    let devices = env.run_sh(&[], "ls /dev | tr '\\n' ' '");
     assert_eq!(
         devices,
         "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero "
     );
     // No host mount point is visible: only the container's own.
-    let mounts = sh(&env, &[], "cut -d' ' -f5 /proc/self/mountinfo");
+    let mounts = env.run_sh(&[], "cut -d' ' -f5 /proc/self/mountinfo");
     for point in mounts.lines() {
         let own = ["/", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf"].contains(&point)
             || ["/dev", "/proc", "/sys"]
@@ -199,16 +182,11 @@ fn each_container_writes_its_own_layer() {
     let env = TestEnv::new();
     env.ok(&["pull", "-q", &busybox(&env)]);
     assert_eq!(
-        sh(
-            &env,
-            &[],
-            "echo changed > /etc/motd; rm /bin/ls; cat /etc/motd"
-        ),
+        env.run_sh(&[], "echo changed > /etc/motd; rm /bin/ls; cat /etc/motd"),
         "changed\n"
     );
     assert_eq!(
-        sh(
-            &env,
+        env.run_sh(
             &[],
             "cat /etc/motd 2>/dev/null; ls / >/dev/null && echo ls-still-here"
         ),
@@ -341,8 +319,7 @@ fn capabilities_follow_dockers_default_and_flags() {
     let env = TestEnv::new();
     env.ok(&["pull", "-q", &busybox(&env)]);
     let caps = |extra: &[&str]| {
-        sh(
-            &env,
+        env.run_sh(
             extra,
             "grep -E '^Cap(Eff|Bnd)' /proc/self/status | cut -f2 | tr '\\n' ' '",
         )
@@ -358,8 +335,7 @@ fn capabilities_follow_dockers_default_and_flags() {
     );
     assert_eq!(caps(&["-u", "app"]), "0000000000000000 00000000a80425fb ");
     // Without CAP_SYS_ADMIN the masks cannot be undone.
-    let out = sh(
-        &env,
+    let out = env.run_sh(
         &[],
         "umount /proc/keys 2>&1; mount -t tmpfs x /mnt 2>&1; echo done",
     );
@@ -368,19 +344,17 @@ fn capabilities_follow_dockers_default_and_flags() {
         "{out}"
     );
     assert_eq!(
-        sh(
-            &env,
+        env.run_sh(
             &["--security-opt", "no-new-privileges"],
             "grep NoNewPrivs /proc/self/status"
         ),
         "NoNewPrivs:\t1\n"
     );
     assert_eq!(
-        sh(&env, &[], "grep NoNewPrivs /proc/self/status"),
+        env.run_sh(&[], "grep NoNewPrivs /proc/self/status"),
         "NoNewPrivs:\t0\n"
     );
-    let privileged = sh(
-        &env,
+    let privileged = env.run_sh(
         &["--privileged"],
         "grep CapEff /proc/self/status; grep -c ' /proc/keys ' /proc/self/mountinfo; true",
     );
@@ -390,7 +364,7 @@ fn capabilities_follow_dockers_default_and_flags() {
         "{privileged}"
     );
     assert_eq!(
-        sh(&env, &[], "grep -c ' /proc/keys ' /proc/self/mountinfo"),
+        env.run_sh(&[], "grep -c ' /proc/keys ' /proc/self/mountinfo"),
         "1\n"
     );
     let image = busybox(&env);

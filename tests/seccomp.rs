@@ -6,21 +6,6 @@ mod common;
 
 use common::TestEnv;
 
-fn busybox(env: &TestEnv) -> String {
-    let image = env.image("library/busybox:latest");
-    env.ok(&["pull", "-q", &image]);
-    image
-}
-
-/// Runs `sh -c SCRIPT` in a throw-away container; returns stdout.
-fn sh(env: &TestEnv, extra: &[&str], script: &str) -> String {
-    let image = busybox(env);
-    let mut args = vec!["run", "--rm"];
-    args.extend_from_slice(extra);
-    args.extend_from_slice(&[&image, "sh", "-c", script]);
-    env.ok(&args)
-}
-
 /// Writes a profile file the test user can read; returns its path.
 fn profile(env: &TestEnv, name: &str, json: &str) -> String {
     let path = env.dir.join(name);
@@ -33,7 +18,7 @@ const SECCOMP_MODE: &str = "grep '^Seccomp:' /proc/self/status | cut -f2";
 #[test]
 fn the_default_profile_is_on_unless_unconfined_or_privileged() {
     let env = TestEnv::new();
-    assert_eq!(sh(&env, &[], SECCOMP_MODE), "2\n");
+    assert_eq!(env.run_sh(&[], SECCOMP_MODE), "2\n");
     // Installed early (no no_new_privs) or last (with it); for root and
     // for a user without capabilities alike.
     for extra in [
@@ -41,10 +26,10 @@ fn the_default_profile_is_on_unless_unconfined_or_privileged() {
         &["-u", "nobody"],
         &["-u", "nobody", "--security-opt", "no-new-privileges"],
     ] {
-        assert_eq!(sh(&env, extra, SECCOMP_MODE), "2\n", "{extra:?}");
+        assert_eq!(env.run_sh(extra, SECCOMP_MODE), "2\n", "{extra:?}");
     }
     assert_eq!(
-        sh(&env, &[], "grep NoNewPrivs /proc/self/status"),
+        env.run_sh(&[], "grep NoNewPrivs /proc/self/status"),
         "NoNewPrivs:\t0\n"
     );
     for extra in [
@@ -52,7 +37,7 @@ fn the_default_profile_is_on_unless_unconfined_or_privileged() {
         &["--security-opt", "seccomp:unconfined"],
         &["--privileged"],
     ] {
-        assert_eq!(sh(&env, extra, SECCOMP_MODE), "0\n", "{extra:?}");
+        assert_eq!(env.run_sh(extra, SECCOMP_MODE), "0\n", "{extra:?}");
     }
 }
 
@@ -61,23 +46,23 @@ fn the_default_profile_denies_namespaces_without_cap_sys_admin() {
     let env = TestEnv::new();
     // unshare(CLONE_NEWUSER) needs no capability: only seccomp stops it.
     let script = "unshare -U true 2>&1; echo exit=$?";
-    let denied = sh(&env, &[], script);
+    let denied = env.run_sh(&[], script);
     assert!(
         denied.contains("Operation not permitted") && denied.ends_with("exit=1\n"),
         "{denied}"
     );
-    let unconfined = sh(&env, &["--security-opt", "seccomp=unconfined"], script);
+    let unconfined = env.run_sh(&["--security-opt", "seccomp=unconfined"], script);
     assert_eq!(unconfined, "exit=0\n");
-    let with_admin = sh(&env, &["--cap-add", "SYS_ADMIN"], script);
+    let with_admin = env.run_sh(&["--cap-add", "SYS_ADMIN"], script);
     assert_eq!(with_admin, "exit=0\n");
     // Threads and plain forks still work (clone without namespace flags).
-    assert_eq!(sh(&env, &[], "echo $(echo nested)"), "nested\n");
+    assert_eq!(env.run_sh(&[], "echo $(echo nested)"), "nested\n");
 }
 
 #[test]
 fn a_profile_file_is_applied_at_run_and_at_every_start() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let no_mkdir = profile(
         &env,
         "no-mkdir.json",
@@ -87,8 +72,7 @@ fn a_profile_file_is_applied_at_run_and_at_every_start() {
         }"#,
     );
     let option = format!("seccomp={no_mkdir}");
-    let out = sh(
-        &env,
+    let out = env.run_sh(
         &["--security-opt", &option],
         "mkdir /x 2>&1; echo exit=$?; touch /y && echo touched",
     );
@@ -124,7 +108,7 @@ fn a_profile_file_is_applied_at_run_and_at_every_start() {
 #[test]
 fn inspect_shows_the_security_options() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let opts = |name: &str| {
         env.ok(&[
             "inspect",
@@ -155,7 +139,7 @@ fn inspect_shows_the_security_options() {
 #[test]
 fn a_bad_profile_is_refused_before_anything_is_created() {
     let env = TestEnv::new();
-    let image = busybox(&env);
+    let image = env.pulled_busybox();
     let truncated = profile(&env, "truncated.json", r#"{"defaultAction": "#);
     let notify = profile(
         &env,

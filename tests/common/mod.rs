@@ -195,6 +195,16 @@ impl TestEnv {
         image
     }
 
+    /// Runs `sh -c SCRIPT` in a throw-away busybox container with the
+    /// `extra` run flags; returns stdout.
+    pub fn run_sh(&self, extra: &[&str], script: &str) -> String {
+        let image = self.pulled_busybox();
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[&image, "sh", "-c", script]);
+        self.ok(&args)
+    }
+
     /// A container's logs so far, empty while it does not exist yet (a
     /// foreground `run` started in the background may not have made it).
     pub fn logs_so_far(&self, name: &str) -> String {
