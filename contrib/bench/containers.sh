@@ -12,40 +12,11 @@
 # own Podman set-up is left alone; BENCH_PODMAN=0 leaves Podman out.
 # Results go to stdout (Markdown).
 set -euo pipefail
-user=${BENCH_USER:-rpodtest}
-runs=${BENCH_RUNS:-30}
-with_podman=${BENCH_PODMAN:-1}
-rpod=${RPOD_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/target/release/rpod}
-# Keep this path short: conmon ends each Podman container with `podman
-# container cleanup --runroot $work/run/podman ...`, which refuses a
-# runroot over 50 characters; `podman run` then waits 20 s for it.
-work=$(mktemp -d /var/tmp/rpod-bench.XXXXXX)
-trap 'rm -rf "$work" 2>/dev/null || true' EXIT
-install -m 755 "$rpod" "$work/rpod"
-mkdir -m 700 "$work/run" "$work/home"
-chown -R "$user" "$work"
+source "$(dirname "$0")/common.sh"
 image=127.0.0.1:5000/library/busybox:latest
-cat > "$work/bench.sh" <<SCRIPT
-set -euo pipefail
-export HOME=$work/home PATH=/usr/bin:/bin XDG_RUNTIME_DIR=$work/run RPOD_ROOT=$work/rpod-store
-export XDG_CONFIG_HOME=$work/home/.config
-mkdir -p \$XDG_CONFIG_HOME/containers
-# cgroupfs and no event log (there is no systemd user session), and a
-# working directory the user may enter. The store goes in the user's own
-# storage.conf: rootless Podman 4.3 ignores graphroot and runroot in a
-# file named by CONTAINERS_STORAGE_CONF.
-cd $work
-printf '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\n' > \$XDG_CONFIG_HOME/containers/containers.conf
-printf '[storage]\ndriver = "overlay"\ngraphroot = "$work/podman-store"\nrunroot = "$work/run/podman"\n' > \$XDG_CONFIG_HOME/containers/storage.conf
-R=$work/rpod
+{ prologue; cat <<SCRIPT
 \$R pull -q --tls-verify=false $image >/dev/null
-# With BENCH_PODMAN=0, every podman command below is left out.
-podman() { [ $with_podman = 1 ] && command podman "\$@"; }
-if [ $with_podman = 1 ]; then P=podman; else P=; fi
 podman pull -q --tls-verify=false $image >/dev/null || true
-
-# The targets are medians; hyperfine's tables show means.
-medians() { jq -r '.results[] | "median \\(.median * 1000 | . * 10 | round / 10) ms: \\(.command)"' "\$1"; }
 
 echo '### 1. Start latency'
 hyperfine -N --warmup 3 --runs $runs --export-markdown $work/start.md --export-json $work/start.json \\
@@ -91,4 +62,5 @@ done
 # Podman's pause process (catatonit) would outlive the work directory.
 [ $with_podman = 0 ] || kill \$(cat $work/run/libpod/tmp/pause.pid)
 SCRIPT
-setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --init-groups -- env -i bash "$work/bench.sh"
+} > "$work/bench.sh"
+run_as_user "$work/bench.sh"
