@@ -10,7 +10,7 @@ say() { printf '\n==> %s\n' "$*"; }
 
 if [ "$(id -u)" -eq 0 ]; then
     missing=()
-    for pkg in uidmap busybox-static gcc; do
+    for pkg in uidmap slirp4netns busybox-static gcc; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -53,6 +53,9 @@ fi
 
 say "rpod images"
 "$rpod" images
-say "rpod run --rm busybox echo ..."
-"$rpod" run --rm busybox echo "hello from a rootless container"
+# Containers get slirp4netns's network by default; without it, none.
+network=()
+command -v slirp4netns >/dev/null || network=(--network none)
+say "rpod run --rm ${network[*]} busybox echo ..."
+"$rpod" run --rm "${network[@]}" busybox echo "hello from a rootless container"
 echo "Done. Add $bin_dir to PATH, and try: alias docker=rpod"

@@ -20,6 +20,9 @@ pub struct Config {
     /// The rootfs driver of new containers (`overlay` or `vfs`); by
     /// default overlay where it works, else vfs.
     pub storage_driver: Option<crate::rootfs::Driver>,
+    /// The network of new containers when `--network` is not given
+    /// (default `slirp4netns`).
+    pub network: Option<String>,
 }
 
 impl Config {

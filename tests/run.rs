@@ -137,9 +137,12 @@ fn the_container_is_isolated() {
     assert_eq!(default_host.trim().len(), 12);
     let uid_map = env.run_sh(&[], "cat /proc/self/uid_map");
     assert_eq!(uid_map.lines().count(), 2, "{uid_map}");
-    // Network none: only the loopback device.
+    // Network none: only the loopback device (the default adds tap0).
     assert_eq!(
-        env.run_sh(&[], "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"),
+        env.run_sh(
+            &["--network", "none"],
+            "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
+        ),
         "lo\n"
     );
     let host_net = env.run_sh(&["--network", "host"], "tail -n +3 /proc/net/dev | wc -l");

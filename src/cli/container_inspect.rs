@@ -4,7 +4,7 @@
 
 use crate::monitor;
 use crate::store::Store;
-use crate::store::containers::{ContainerConfig, ContainerRecord};
+use crate::store::containers::{ContainerConfig, ContainerRecord, ContainerState};
 use serde_json::{Value, json};
 
 /// Go's zero time, which Docker prints for times that never happened.
@@ -17,6 +17,11 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
     let config = &record.config;
     let dir = store.container_dir(&record.id);
     let path = |name: &str| dir.join(name).display().to_string();
+    // The container's own address on slirp4netns, while it runs.
+    let address = crate::network::Mode::parse(&config.network)
+        .ok()
+        .and_then(|mode| mode.container_address())
+        .filter(|_| running);
     let pid = |p: Option<(i32, u64)>| {
         if running {
             p.map_or(0, |(pid, _)| pid)
@@ -57,7 +62,6 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
         "AppArmorProfile": "",
         "ExecIDs": null,
         "HostConfig": {
-            "Binds": null,
             "LogConfig": {
                 "Type": "k8s-file",
                 "Config": match config.log_max_size {
@@ -66,6 +70,11 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
                 },
             },
             "NetworkMode": config.network,
+            "PortBindings": crate::network::ports::docker_map(&config.ports),
+            "Dns": config.dns.servers,
+            "DnsSearch": config.dns.search,
+            "DnsOptions": config.dns.options,
+            "ExtraHosts": config.add_hosts.iter().map(|(name, address)| format!("{name}:{address}")).collect::<Vec<_>>(),
             "RestartPolicy": {
                 "Name": config.restart.name,
                 "MaximumRetryCount": config.restart.maximum_retry_count,
@@ -107,7 +116,8 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
         })).collect::<Vec<_>>(),
         "Config": {
             "Hostname": config.hostname,
-            "Domainname": "",
+            "Domainname": config.domainname,
+            "ExposedPorts": config.exposed.iter().map(|p| (p.clone(), json!({}))).collect::<serde_json::Map<_, _>>(),
             "User": config.user,
             "AttachStdin": config.interactive,
             "AttachStdout": true,
@@ -129,13 +139,28 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
         "NetworkSettings": {
             "Bridge": "",
             "SandboxID": "",
-            "Ports": {},
-            "IPAddress": "",
-            "Gateway": "",
+            "Ports": network_ports(config, state),
+            "IPAddress": address.map_or("", |_| crate::network::slirp::GUEST_ADDRESS),
+            "Gateway": address.map_or("", |_| crate::network::slirp::GATEWAY_ADDRESS),
             "MacAddress": "",
             "Networks": {},
         },
     })
+}
+
+/// `NetworkSettings.Ports`: while running, each exposed port with its
+/// host ports (null when not published), as Docker shows them.
+fn network_ports(config: &ContainerConfig, state: &ContainerState) -> Value {
+    if !state.is_running() {
+        return json!({});
+    }
+    let mut ports = crate::network::ports::docker_map(&state.ports);
+    if let Some(map) = ports.as_object_mut() {
+        for key in &config.exposed {
+            map.entry(key.clone()).or_insert(Value::Null);
+        }
+    }
+    ports
 }
 
 /// `HostConfig.SecurityOpt`: the options that changed the defaults, as

@@ -267,7 +267,7 @@ fn row(
         "RunningFor": since(Some(&c.created), now).map_or("".into(), |d| format!("{} ago", format::human_duration(d))),
         "Status": status_text(c, now),
         "State": c.state.effective_status(),
-        "Ports": "",
+        "Ports": if c.state.is_running() { crate::network::ports::ps_column(&c.state.ports) } else { String::new() },
         "Names": c.name,
         "Labels": labels.join(","),
         "Mounts": "",

@@ -62,9 +62,35 @@ pub struct CreateArgs {
     /// Security options: no-new-privileges, seccomp=unconfined|PROFILE.json
     #[arg(long = "security-opt", value_name = "OPTION")]
     pub security_opt: Vec<String>,
-    /// Network mode: none (the default for now) or host
-    #[arg(long, default_value = "none", value_parser = ["none", "host"])]
-    pub network: String,
+    /// Network: slirp4netns[:OPTIONS] (the default), none, host,
+    /// container:NAME or ns:PATH
+    #[arg(long, visible_alias = "net", value_name = "MODE")]
+    pub network: Option<String>,
+    /// Publish a container's port on the host
+    /// ([[IP:][HOST-PORT]:]CONTAINER-PORT[/tcp|udp], ranges allowed)
+    #[arg(short, long = "publish", value_name = "PORTS")]
+    pub publish: Vec<String>,
+    /// Publish every exposed port on a random host port
+    #[arg(short = 'P', long = "publish-all")]
+    pub publish_all: bool,
+    /// Expose a port or a range of ports (PORT[-LAST][/tcp|udp])
+    #[arg(long, value_name = "PORT")]
+    pub expose: Vec<String>,
+    /// Set a DNS server
+    #[arg(long, value_name = "ADDRESS")]
+    pub dns: Vec<String>,
+    /// Set a DNS search domain
+    #[arg(long = "dns-search", value_name = "DOMAIN")]
+    pub dns_search: Vec<String>,
+    /// Set a DNS resolver option
+    #[arg(long = "dns-option", visible_alias = "dns-opt", value_name = "OPTION")]
+    pub dns_option: Vec<String>,
+    /// Add a line to /etc/hosts (NAME:ADDRESS, or NAME:host-gateway)
+    #[arg(long = "add-host", value_name = "NAME:ADDRESS")]
+    pub add_host: Vec<String>,
+    /// Container NIS domain name
+    #[arg(long)]
+    pub domainname: Option<String>,
     /// Signal to stop the container (default: the image's, or SIGTERM)
     #[arg(long = "stop-signal", value_name = "SIGNAL")]
     pub stop_signal: Option<String>,
@@ -174,8 +200,16 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .map(crate::runtime::tmpfs::parse_shm_size)
         .transpose()?;
     let store = ctx.store()?;
+    let network = network_mode(ctx, &store, args)?;
+    let dns = dns_options(args)?;
+    let add_hosts = args
+        .add_host
+        .iter()
+        .map(|h| crate::network::parse_add_host(h))
+        .collect::<Result<Vec<_>>>()?;
     let image = find_or_pull(ctx, &store, args)?;
     let config = image_config(&store, &image)?;
+    let (exposed, ports) = published_ports(&config, args, &network)?;
     let id = containers::new_container_id()?;
     let command = command_line(&config, args);
     if command.is_empty() {
@@ -211,7 +245,12 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
                 .hostname
                 .clone()
                 .unwrap_or_else(|| id[..12].to_string()),
-            network: args.network.clone(),
+            network,
+            ports,
+            exposed,
+            dns,
+            add_hosts,
+            domainname: args.domainname.clone().unwrap_or_default(),
             tty: args.tty,
             interactive: args.interactive,
             auto_remove: args.rm,
@@ -242,6 +281,103 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     crate::runtime::binds::make_missing_sources(&record.config.binds)?;
     store.create_container(&mut record)?;
     Ok((store, record))
+}
+
+/// `--network` (or the configured default), checked, with a
+/// `container:` name resolved to the container's ID.
+fn network_mode(ctx: &Context, store: &Store, args: &CreateArgs) -> Result<String> {
+    let text = match &args.network {
+        Some(text) => text.clone(),
+        None => crate::network::default_mode(ctx.config()?),
+    };
+    Ok(match crate::network::Mode::parse(&text)? {
+        crate::network::Mode::Container(name) => {
+            let containers = store.containers()?;
+            format!(
+                "container:{}",
+                super::containers::find(&containers, &name)?.id
+            )
+        }
+        crate::network::Mode::Host => {
+            eprintln!(
+                "WARNING: --network host: the container shares the host's network, it is not isolated from it"
+            );
+            text
+        }
+        _ => text,
+    })
+}
+
+fn dns_options(args: &CreateArgs) -> Result<crate::network::DnsConfig> {
+    let servers = args
+        .dns
+        .iter()
+        .map(|s| {
+            s.parse()
+                .map_err(|_| anyhow::anyhow!("invalid --dns {s:?}: not an IP address"))
+        })
+        .collect::<Result<_>>()?;
+    for value in args.dns_search.iter().chain(&args.dns_option) {
+        if value.is_empty() || value.contains(char::is_whitespace) {
+            bail!("invalid DNS search domain or option {value:?}");
+        }
+    }
+    Ok(crate::network::DnsConfig {
+        servers,
+        search: args.dns_search.clone(),
+        options: args.dns_option.clone(),
+    })
+}
+
+/// The exposed ports (the image's and `--expose`, as `80/tcp`) and the
+/// ports to publish (`-p`, and `-P` for the exposed ones). Fixed host
+/// ports must be free now, so that a taken one leaves no container.
+fn published_ports(
+    config: &serde_json::Value,
+    args: &CreateArgs,
+    network: &str,
+) -> Result<(Vec<String>, Vec<crate::network::ports::PortBinding>)> {
+    use crate::network::ports;
+    let image_exposed = config["ExposedPorts"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut exposed = Vec::new();
+    for text in image_exposed.iter().chain(&args.expose) {
+        exposed.extend(ports::parse_exposed(text)?);
+    }
+    let mut bindings = Vec::new();
+    for flag in &args.publish {
+        bindings.extend(ports::parse_publish(flag)?);
+    }
+    if args.publish_all {
+        ports::publish_all(&exposed, &mut bindings);
+    }
+    for binding in &bindings {
+        let key = (binding.container_port, binding.protocol.clone());
+        if !exposed.contains(&key) {
+            exposed.push(key);
+        }
+    }
+    exposed.sort();
+    exposed.dedup();
+    if !bindings.is_empty() {
+        match crate::network::Mode::parse(network)? {
+            crate::network::Mode::Host => {
+                eprintln!("WARNING: published ports are discarded when using host network mode");
+                bindings.clear();
+            }
+            mode if !mode.publishes_ports() => {
+                bail!("conflicting options: port publishing and the network mode {network:?}")
+            }
+            _ => ports::check_available(&bindings)?,
+        }
+    }
+    let exposed = exposed
+        .into_iter()
+        .map(|(port, protocol)| format!("{port}/{protocol}"))
+        .collect();
+    Ok((exposed, bindings))
 }
 
 /// Refuses flags whose values the container could not start with.

@@ -17,6 +17,7 @@ mod lifecycle;
 mod login;
 mod logs;
 mod pause;
+mod port;
 mod progress;
 mod pull;
 mod rename;
@@ -90,6 +91,8 @@ pub enum Command {
     Rename(rename::RenameArgs),
     /// Display the running processes of a container
     Top(top::TopArgs),
+    /// List the port mappings of a container
+    Port(port::PortArgs),
     /// Pause all processes within one or more containers
     Pause(pause::PauseArgs),
     /// Unpause all processes within one or more containers
@@ -163,6 +166,8 @@ pub enum ContainerCommand {
     Rename(rename::RenameArgs),
     /// Display the running processes of a container
     Top(top::TopArgs),
+    /// List the port mappings of a container
+    Port(port::PortArgs),
     /// Pause all processes within one or more containers
     Pause(pause::PauseArgs),
     /// Unpause all processes within one or more containers
@@ -272,6 +277,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Top(args) | Command::Container(ContainerCommand::Top(args)) => {
             top::top(&ctx, args)
+        }
+        Command::Port(args) | Command::Container(ContainerCommand::Port(args)) => {
+            port::port(&ctx, args)
         }
         Command::Pause(args) | Command::Container(ContainerCommand::Pause(args)) => {
             pause::pause(&ctx, args)

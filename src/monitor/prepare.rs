@@ -3,8 +3,9 @@
 //! the runtime spec built from the container record (the user resolved
 //! in the image, the environment completed, the seccomp filter compiled).
 
+use crate::network::{self, EtcFiles};
 use crate::rootfs;
-use crate::runtime::{self, Network, Process, Security, Spec};
+use crate::runtime::{self, Process, Security, Spec};
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
 use crate::userns::{IdMapping, KeepId, OwnerShift};
@@ -12,16 +13,19 @@ use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Mounts the root filesystem and returns the spec to run. `mapping` is
-/// rpod's usual one, the monitor's.
-pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Result<Spec> {
+/// rpod's usual one, the monitor's. A network shared with another
+/// container or a path is joined here, by the monitor itself.
+pub fn spec(
+    store: &Store,
+    record: &ContainerRecord,
+    mapping: &IdMapping,
+    runtime_dir: &Path,
+) -> Result<Spec> {
     let config = &record.config;
     let dir = store.container_dir(&record.id);
-    let network = if config.network == "host" {
-        Network::Host
-    } else {
-        Network::None
-    };
-    write_etc_files(&dir, &config.hostname, network)?;
+    let network = network::Mode::parse(&config.network)?;
+    network::join_shared(&network, |id| running_init(store, id))?;
+    write_etc_files(store, &dir, record, &network)?;
     crate::process::private_mount_namespace()?;
     let shift = OwnerShift::for_container(config.keep_id.as_ref(), mapping)?;
     let userns = shift
@@ -58,7 +62,10 @@ pub fn spec(store: &Store, record: &ContainerRecord, mapping: &IdMapping) -> Res
         etc_files,
         userns,
         hostname: config.hostname.clone(),
+        domainname: config.domainname.clone(),
         network,
+        ports: config.ports.clone(),
+        runtime_dir: runtime_dir.to_path_buf(),
         tty_group_mapped: !mapping.is_single(),
         process: Process {
             args: record.command.clone(),
@@ -131,17 +138,52 @@ fn add_kept_user(
 }
 
 /// The files bind-mounted over the image's /etc/hostname, /etc/hosts and
-/// /etc/resolv.conf.
-fn write_etc_files(dir: &Path, hostname: &str, network: Network) -> Result<()> {
-    std::fs::write(dir.join("hostname"), format!("{hostname}\n"))?;
-    let mut hosts =
-        String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-    hosts.push_str(&format!("127.0.1.1\t{hostname}\n"));
-    std::fs::write(dir.join("hosts"), hosts)?;
-    let resolv = match network {
-        Network::Host => std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default(),
-        Network::None => String::new(),
+/// /etc/resolv.conf. A container on another's network gets that one's
+/// hosts and resolv.conf.
+fn write_etc_files(
+    store: &Store,
+    dir: &Path,
+    record: &ContainerRecord,
+    mode: &network::Mode,
+) -> Result<()> {
+    let config = &record.config;
+    std::fs::write(dir.join("hostname"), format!("{}\n", config.hostname))?;
+    if let network::Mode::Container(id) = mode {
+        let other = store.container_dir(id);
+        for file in ["hosts", "resolv.conf"] {
+            std::fs::copy(other.join(file), dir.join(file))
+                .with_context(|| format!("cannot copy the {file} of container {id}"))?;
+        }
+        return Ok(());
+    }
+    let files = EtcFiles {
+        hostname: &config.hostname,
+        name: &record.name,
+        mode,
+        dns: &config.dns,
+        add_hosts: &config.add_hosts,
     };
-    std::fs::write(dir.join("resolv.conf"), resolv)?;
+    std::fs::write(dir.join("hosts"), files.hosts())?;
+    let host_resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    std::fs::write(dir.join("resolv.conf"), files.resolv_conf(&host_resolv))?;
     Ok(())
+}
+
+/// The init of running container `id`, checked against PID reuse.
+fn running_init(store: &Store, id: &str) -> Result<rustix::process::Pid> {
+    let other = store.container(id)?;
+    let pid = match other.state.pid {
+        Some((pid, started)) if other.state.is_running() => {
+            crate::store::containers::process_start_time(pid)
+                .filter(|&now| now == started)
+                .and(rustix::process::Pid::from_raw(pid))
+        }
+        _ => None,
+    };
+    pid.with_context(|| {
+        format!(
+            "cannot join the network of container {}: it is not running",
+            other.name
+        )
+    })
 }

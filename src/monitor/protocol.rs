@@ -68,12 +68,19 @@ fn seqpacket_socket() -> io::Result<OwnedFd> {
 const SOCKET: &str = "attach";
 
 fn address_in(dir: &Path) -> io::Result<(OwnedFd, SocketAddrUnix)> {
+    unix_address_in(dir, SOCKET)
+}
+
+/// The address of socket `name` in `dir`, reached through a descriptor of
+/// `dir` (kept open with it), so that long directory paths stay within
+/// the 108 bytes of a socket address.
+pub fn unix_address_in(dir: &Path, name: &str) -> io::Result<(OwnedFd, SocketAddrUnix)> {
     let fd = rustix::fs::open(
         dir,
         rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
         rustix::fs::Mode::empty(),
     )?;
-    let path = format!("/proc/self/fd/{}/{SOCKET}", fd.as_raw_fd());
+    let path = format!("/proc/self/fd/{}/{name}", fd.as_raw_fd());
     Ok((fd, SocketAddrUnix::new(path)?))
 }
 

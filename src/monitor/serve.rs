@@ -80,6 +80,7 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
         state.finished_at = Some(finished);
         state.monitor = None;
         state.pid = None;
+        state.ports.clear();
     });
     relay.end_sessions(code);
     // The clients (a foreground `run --rm`) need not wait for this.
@@ -124,6 +125,7 @@ fn restart_delay(
                 r.state.exit_code = Some(code);
                 r.state.finished_at = Some(finished);
                 r.state.pid = None;
+                r.state.ports.clear();
                 r.state.restart_count += 1;
             }
         })
@@ -156,7 +158,7 @@ fn start(
     runtime_dir: &Path,
     terminal_size: Option<rustix::termios::Winsize>,
 ) -> Result<Relay> {
-    let spec = prepare::spec(store, record, mapping)?;
+    let spec = prepare::spec(store, record, mapping, runtime_dir)?;
     let signals = monitor_signals()?;
     let listener = protocol::listen(runtime_dir)?;
     let log = LogWriter::open(
@@ -164,6 +166,7 @@ fn start(
         record.config.log_max_size,
     )?;
     let workload = Workload::spawn(&spec, record, terminal_size)?;
+    let ports = workload.network.ports.clone();
     let mut relay = Relay {
         spec,
         terminal_size,
@@ -178,19 +181,22 @@ fn start(
         pending_input: Vec::new(),
         close_input: false,
         terminal: None,
+        network: None,
         log,
     };
     relay.take(workload);
-    record_running(store, record, relay.init, true)?;
+    record_running(store, record, relay.init, ports, true)?;
     Ok(relay)
 }
 
-/// Records the container as running with `init`; a `first` start (not a
-/// restart) also forgets earlier restarts and stop requests.
+/// Records the container as running with `init` and its published
+/// `ports`; a `first` start (not a restart) also forgets earlier
+/// restarts and stop requests.
 fn record_running(
     store: &crate::store::Store,
     record: &ContainerRecord,
     init: Pid,
+    ports: Vec<crate::network::ports::PortBinding>,
     first: bool,
 ) -> Result<()> {
     let me = std::process::id() as i32;
@@ -203,6 +209,7 @@ fn record_running(
         r.state.exit_code = None;
         r.state.monitor = process_start_time(me).map(|t| (me, t));
         r.state.pid = process_start_time(init_raw).map(|t| (init_raw, t));
+        r.state.ports = ports;
         if first {
             r.state.restart_count = 0;
             r.state.stop_requested = false;
@@ -211,9 +218,11 @@ fn record_running(
     Ok(())
 }
 
-/// One run of the workload: its init and the monitor's ends of its streams.
+/// One run of the workload: its init, its network helper and the
+/// monitor's ends of its streams.
 struct Workload {
     init: Pid,
+    network: crate::network::Attached,
     outputs: Vec<Output>,
     input: Option<OwnedFd>,
     terminal: Option<OwnedFd>,
@@ -226,7 +235,7 @@ impl Workload {
         terminal_size: Option<rustix::termios::Winsize>,
     ) -> Result<Self> {
         let (stdio, outputs, input, console) = streams(record, terminal_size)?;
-        let init = runtime::spawn(spec, stdio)?;
+        let runtime::Started { init, network } = runtime::spawn(spec, stdio)?;
         let (outputs, input, terminal) = match console {
             Some(socket) => {
                 let master = runtime::tty::receive_master(&socket)?;
@@ -245,6 +254,7 @@ impl Workload {
         }
         Ok(Self {
             init,
+            network,
             outputs,
             input,
             terminal,
@@ -384,6 +394,8 @@ struct Relay {
     close_input: bool,
     /// The terminal's master, for window sizes.
     terminal: Option<OwnedFd>,
+    /// The network helper of the current run (none once it ended).
+    network: Option<crate::network::Attached>,
     log: LogWriter,
 }
 
@@ -406,6 +418,8 @@ impl Relay {
             if let Some(code) = self.exit_code
                 && self.outputs.is_empty()
             {
+                // No helper outlives the run it served.
+                self.network = None;
                 return code;
             }
             let ready = match self.wait(None) {
@@ -491,6 +505,7 @@ impl Relay {
     /// Takes over a new run of the workload.
     fn take(&mut self, workload: Workload) {
         self.init = workload.init;
+        self.network = Some(workload.network);
         self.outputs = workload.outputs;
         self.input = workload.input;
         self.terminal = workload.terminal;
@@ -536,8 +551,9 @@ impl Relay {
     /// Runs the workload again and records it as running.
     fn restart(&mut self, store: &crate::store::Store, record: &ContainerRecord) -> Result<()> {
         let workload = Workload::spawn(&self.spec, record, self.terminal_size)?;
+        let ports = workload.network.ports.clone();
         self.take(workload);
-        record_running(store, record, self.init, false)
+        record_running(store, record, self.init, ports, false)
     }
 
     fn reap(&mut self) {

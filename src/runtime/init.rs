@@ -14,14 +14,23 @@ use rustix::process::Signal;
 /// Exit code when rpod could not set the container up (Docker's 125).
 pub const SETUP_FAILED: i32 = 125;
 
+/// Pipes the init waits on until the monitor closes them.
+pub struct Waits {
+    /// In a user namespace of its own: its id maps are written.
+    pub maps_written: Option<OwnedFd>,
+    /// The network helper has connected the namespace.
+    pub network_ready: Option<OwnedFd>,
+}
+
 /// Sets up and execs the workload. On failure the exit code and the
 /// reason go to `status` (close-on-exec: a successful exec closes it
 /// empty) and the process ends. In a user namespace of its own, the init
-/// first waits for `maps_written` to close.
-pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd, maps_written: Option<OwnedFd>) -> ! {
-    let prepared = maps_written
+/// first waits for its maps; the workload waits for the network.
+pub fn start(spec: &Spec, stdio: Stdio, status: OwnedFd, waits: Waits) -> ! {
+    let prepared = waits
+        .maps_written
         .map_or(Ok(()), become_root_of_own_namespace)
-        .and_then(|()| prepare(spec, stdio));
+        .and_then(|()| prepare(spec, stdio, waits.network_ready));
     if spec.init && prepared.is_ok() {
         super::reaper::run(&spec.process, status);
     }
@@ -45,8 +54,7 @@ pub(super) fn exec_or_report(prepared: Result<()>, process: &Process, status: &O
 /// becomes uid and gid 0 of the new namespace, so that what the set-up
 /// creates belongs to the container's root.
 fn become_root_of_own_namespace(maps_written: OwnedFd) -> Result<()> {
-    let mut byte = [0u8; 1];
-    while let Err(rustix::io::Errno::INTR) = rustix::io::read(&maps_written, &mut byte) {}
+    wait_for_close(&maps_written);
     // SAFETY: plain syscalls in a single-threaded process.
     let failed = unsafe { libc::setresgid(0, 0, 0) != 0 || libc::setresuid(0, 0, 0) != 0 };
     if failed {
@@ -56,7 +64,13 @@ fn become_root_of_own_namespace(maps_written: OwnedFd) -> Result<()> {
     Ok(())
 }
 
-fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
+/// Blocks until every write end of the pipe is closed.
+fn wait_for_close(pipe: &OwnedFd) {
+    let mut byte = [0u8; 1];
+    while let Err(rustix::io::Errno::INTR) = rustix::io::read(pipe, &mut byte) {}
+}
+
+fn prepare(spec: &Spec, stdio: Stdio, network_ready: Option<OwnedFd>) -> Result<()> {
     // The container dies with the process that waits for it.
     rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
     let terminal = use_stdio(stdio)?;
@@ -74,12 +88,20 @@ fn prepare(spec: &Spec, stdio: Stdio) -> Result<()> {
         mounts::mask_kernel_files()?;
     }
     rustix::system::sethostname(spec.hostname.as_bytes()).context("cannot set the hostname")?;
+    if !spec.domainname.is_empty() {
+        rustix::system::setdomainname(spec.domainname.as_bytes())
+            .context("cannot set the domain name")?;
+    }
     enter_workdir(&spec.process.cwd)?;
     if spec.read_only {
         mounts::make_root_read_only(&spec.etc_files)?;
     }
     mounts::make_binds_read_only(&spec.binds)?;
     super::ulimits::apply(&spec.ulimits)?;
+    // The mounts above went on while the monitor connected the network.
+    if let Some(ready) = network_ready {
+        wait_for_close(&ready);
+    }
     become_workload(&spec.process, &spec.security)
 }
 

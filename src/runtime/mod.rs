@@ -39,15 +39,6 @@ pub struct Process {
     pub groups: Vec<u32>,
 }
 
-/// Which network namespace the container gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Network {
-    /// A new one with only a loopback device.
-    None,
-    /// The host's (not isolated).
-    Host,
-}
-
 /// One container to run.
 #[derive(Debug)]
 pub struct Spec {
@@ -60,7 +51,15 @@ pub struct Spec {
     /// `passwd` and `group` when the image lacks the kept user.
     pub etc_files: Vec<&'static str>,
     pub hostname: String,
-    pub network: Network,
+    /// `--domainname` (empty: none).
+    pub domainname: String,
+    /// The container's network. A shared one (host, another container's,
+    /// a path) is joined by the monitor before the clone.
+    pub network: crate::network::Mode,
+    /// The ports to publish on it.
+    pub ports: Vec<crate::network::ports::PortBinding>,
+    /// `RUNROOT/<id>`: the network helper's socket and log go here.
+    pub runtime_dir: PathBuf,
     /// `--userns=keep-id`: the init gets a user namespace of its own,
     /// nested in the monitor's, with these maps (container ids to ids of
     /// the monitor's namespace).
@@ -155,15 +154,22 @@ fn write_maps(pid: Pid, maps: &crate::userns::IdMapping) -> Result<()> {
     Ok(())
 }
 
-/// Creates the container's namespaces and its init, and returns the
-/// init's PID once the workload has been exec'd. A failure before the
+/// A container whose workload runs.
+pub struct Started {
+    pub init: Pid,
+    /// Its network helper, for as long as the workload runs.
+    pub network: crate::network::Attached,
+}
+
+/// Creates the container's namespaces and its init, connects its network,
+/// and returns the init's PID once the workload has been exec'd. A failure before the
 /// exec comes back as [`StartFailed`]. The namespaces are the child's
 /// alone (a clone, not an unshare of the caller's), so the monitor can
 /// spawn a fresh init each time `--restart` asks for one.
-pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
+pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Started> {
     let mut flags =
         libc::CLONE_NEWPID | libc::CLONE_NEWUTS | libc::CLONE_NEWIPC | libc::CLONE_NEWCGROUP;
-    if spec.network == Network::None {
+    if spec.network.own_namespace() {
         flags |= libc::CLONE_NEWNET;
     }
     if spec.userns.is_some() {
@@ -171,14 +177,16 @@ pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
     }
     let (status_read, status_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
         .context("cannot create a pipe")?;
-    // A nested user namespace's init waits until its maps are written.
-    let maps_written = match spec.userns {
-        Some(_) => Some(
-            rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
-                .context("cannot create a pipe")?,
-        ),
-        None => None,
+    let pipe_if = |wanted: bool| {
+        wanted
+            .then(|| rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC))
+            .transpose()
+            .context("cannot create a pipe")
     };
+    // A nested user namespace's init waits until its maps are written,
+    // and the workload waits for its network.
+    let maps_written = pipe_if(spec.userns.is_some())?;
+    let network_ready = pipe_if(spec.network.publishes_ports())?;
     // SAFETY: clone without a new stack behaves as fork (the child gets a
     // copy of the caller's memory); the caller is single-threaded (the
     // monitor starts no threads).
@@ -198,14 +206,20 @@ pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
     }
     if pid == 0 {
         drop(status_read);
-        let wait_for_maps = maps_written.map(|(read, write)| {
-            drop(write);
-            read
-        });
-        init::start(spec, stdio, status_write, wait_for_maps);
+        let read_end = |pipe: Option<(OwnedFd, OwnedFd)>| pipe.map(|(read, _)| read);
+        let waits = init::Waits {
+            maps_written: read_end(maps_written),
+            network_ready: read_end(network_ready),
+        };
+        init::start(spec, stdio, status_write, waits);
     }
     drop((status_write, stdio));
     let pid = Pid::from_raw(i32::try_from(pid)?).context("clone returned an invalid pid")?;
+    // Opened while the init still has the monitor's credentials.
+    let namespaces = network_ready
+        .as_ref()
+        .map(|_| crate::network::slirp::Namespaces::of(pid))
+        .transpose();
     if let (Some(maps), Some((read, write))) = (&spec.userns, maps_written) {
         drop(read);
         if let Err(e) = write_maps(pid, maps) {
@@ -215,7 +229,26 @@ pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
         }
         drop(write);
     }
-    // The pipe closes without a word when the exec succeeded.
+    let network = match network_ready {
+        Some((read, write)) => {
+            drop(read);
+            let attached = namespaces.and_then(|namespaces| {
+                let namespaces = namespaces.context("the init has no namespaces to connect")?;
+                crate::network::attach(&spec.network, &spec.ports, &namespaces, &spec.runtime_dir)
+            });
+            match &attached {
+                Ok(_) => drop(write),
+                Err(_) => {
+                    let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+                }
+            }
+            attached
+        }
+        None => Ok(crate::network::Attached::default()),
+    };
+    // The pipe closes without a word when the exec succeeded. When the
+    // set-up failed while the network was being connected, its reason
+    // comes first.
     let mut report = Vec::new();
     std::fs::File::from(status_read)
         .read_to_end(&mut report)
@@ -224,5 +257,8 @@ pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Pid> {
         let _ = crate::process::wait_exit_code(pid);
         return Err(failed.into());
     }
-    Ok(pid)
+    let network = network.inspect_err(|_| {
+        let _ = crate::process::wait_exit_code(pid);
+    })?;
+    Ok(Started { init: pid, network })
 }

@@ -7,7 +7,7 @@
 //! `openat2(RESOLVE_IN_ROOT)` and mounted through `/proc/self/fd/N`, so a
 //! symlink in the image (`/proc -> /etc`) can only ever point inside it.
 
-use super::{Network, Spec};
+use super::Spec;
 use anyhow::{Context, Result};
 use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{Mode, OFlags, ResolveFlags};
@@ -60,7 +60,7 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     .with_context(|| format!("cannot open {}", spec.rootfs.display()))?;
     let nosuid = MountFlags::NOSUID | MountFlags::NODEV | MountFlags::NOEXEC;
     mount_fs(&root, "proc", Kind::Dir, "proc", nosuid, None)?;
-    if spec.network == Network::None {
+    if spec.network.own_namespace() {
         mount_fs(
             &root,
             "sys",

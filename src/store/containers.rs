@@ -43,8 +43,18 @@ pub struct ContainerConfig {
     pub user: String,
     pub workdir: String,
     pub hostname: String,
-    /// `none` or `host`.
+    /// `--network` as given (a `container:` name resolved to its ID).
     pub network: String,
+    /// `-p` and `-P`: ports to publish (host port 0: a free one at start).
+    pub ports: Vec<crate::network::ports::PortBinding>,
+    /// The image's exposed ports and `--expose` (`80/tcp`).
+    pub exposed: Vec<String>,
+    /// `--dns`, `--dns-search`, `--dns-option`.
+    pub dns: crate::network::DnsConfig,
+    /// `--add-host NAME:ADDRESS`.
+    pub add_hosts: Vec<(String, String)>,
+    /// `--domainname`.
+    pub domainname: String,
     pub tty: bool,
     pub interactive: bool,
     /// `--rm`.
@@ -131,6 +141,9 @@ pub struct ContainerState {
     /// then lets the container end instead of restarting it.
     #[serde(default)]
     pub stop_requested: bool,
+    /// The ports published while running, with their host ports.
+    #[serde(default)]
+    pub ports: Vec<crate::network::ports::PortBinding>,
 }
 
 impl ContainerState {

@@ -1,0 +1,135 @@
+//! The container's network. Rootless users cannot make veth pairs or
+//! bridges, so a container either gets a network namespace of its own
+//! that a user-mode helper (slirp4netns, or pasta) connects to the host
+//! through the host's sockets, or shares one that exists: the host's,
+//! another container's, or one named by path. Ports are published by the
+//! helper, which listens on the host and forwards into the namespace.
+
+mod etc;
+pub mod ports;
+pub mod slirp;
+
+pub use etc::{DnsConfig, EtcFiles, parse_add_host};
+
+use anyhow::{Context, Result, bail};
+use ports::PortBinding;
+use rustix::process::Pid;
+use std::path::{Path, PathBuf};
+
+/// `--network`: what the container's network namespace is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// A namespace of its own with only a loopback device.
+    None,
+    /// The host's (not isolated).
+    Host,
+    /// A namespace of its own, connected by slirp4netns (the default).
+    Slirp4netns(slirp::Options),
+    /// Another container's namespace (its full ID).
+    Container(String),
+    /// The namespace behind a path (`/proc/PID/ns/net`, a bind mount).
+    Namespace(PathBuf),
+}
+
+impl Mode {
+    /// Parses `--network`; `container:` names stay as given (the CLI
+    /// resolves them to an ID before keeping them).
+    pub fn parse(text: &str) -> Result<Self> {
+        let (name, options) = text.split_once(':').unwrap_or((text, ""));
+        let with_options = text.contains(':');
+        Ok(match name {
+            "none" if !with_options => Self::None,
+            "host" if !with_options => Self::Host,
+            // Docker's and Podman's names for the default.
+            "bridge" | "default" if !with_options => Self::Slirp4netns(slirp::Options::default()),
+            "slirp4netns" => Self::Slirp4netns(slirp::Options::parse(options)?),
+            "container" if !options.is_empty() => Self::Container(options.to_string()),
+            "ns" if options.starts_with('/') => Self::Namespace(PathBuf::from(options)),
+            "pasta" => bail!("--network pasta is not supported yet: use slirp4netns"),
+            _ => bail!(
+                "invalid --network {text:?}: rpod takes none, host, slirp4netns[:OPTIONS], \
+                 container:NAME or ns:PATH"
+            ),
+        })
+    }
+
+    /// Whether the container gets a network namespace of its own.
+    pub fn own_namespace(&self) -> bool {
+        matches!(self, Self::None | Self::Slirp4netns(_))
+    }
+
+    /// Whether `-p` can publish ports on this network.
+    pub fn publishes_ports(&self) -> bool {
+        matches!(self, Self::Slirp4netns(_))
+    }
+
+    /// The container's own address (`None` without a network of its own
+    /// that reaches out).
+    pub fn container_address(&self) -> Option<&'static str> {
+        match self {
+            Self::Slirp4netns(_) => Some(slirp::GUEST_ADDRESS),
+            _ => None,
+        }
+    }
+}
+
+/// `--network` when none is given: `network` in rpod.conf, else
+/// slirp4netns.
+pub fn default_mode(config: &crate::config::Config) -> String {
+    config
+        .network
+        .clone()
+        .unwrap_or_else(|| "slirp4netns".to_string())
+}
+
+/// The user-mode helper that connects a container's namespace, running
+/// for as long as this value lives, and the ports it publishes.
+#[derive(Default)]
+pub struct Attached {
+    _slirp: Option<slirp::Slirp>,
+    /// Every published port, with its host port.
+    pub ports: Vec<PortBinding>,
+}
+
+/// Connects the container's `namespaces` (its init waits until this
+/// returns before it runs the workload) as `mode` asks, and publishes
+/// `ports`. The helper's files go in `runtime_dir`.
+pub fn attach(
+    mode: &Mode,
+    ports: &[PortBinding],
+    namespaces: &slirp::Namespaces,
+    runtime_dir: &Path,
+) -> Result<Attached> {
+    match mode {
+        Mode::Slirp4netns(options) => {
+            let mut slirp = slirp::Slirp::start(options, namespaces, runtime_dir)?;
+            let ports = slirp.publish(ports)?;
+            Ok(Attached {
+                _slirp: Some(slirp),
+                ports,
+            })
+        }
+        _ => Ok(Attached::default()),
+    }
+}
+
+/// Moves the calling process (a monitor, before it clones the init) into
+/// the network namespace `mode` shares, if it names one; `running_init`
+/// finds a container's init by ID.
+pub fn join_shared(mode: &Mode, running_init: impl Fn(&str) -> Result<Pid>) -> Result<()> {
+    let path = match mode {
+        Mode::Container(id) => {
+            let pid = running_init(id)?;
+            PathBuf::from(format!("/proc/{}/ns/net", pid.as_raw_nonzero()))
+        }
+        Mode::Namespace(path) => path.clone(),
+        _ => return Ok(()),
+    };
+    let namespace = std::fs::File::open(&path)
+        .with_context(|| format!("cannot open the network namespace {}", path.display()))?;
+    rustix::thread::move_into_link_name_space(
+        rustix::fd::AsFd::as_fd(&namespace),
+        Some(rustix::thread::LinkNameSpaceType::Network),
+    )
+    .with_context(|| format!("cannot join the network namespace {}", path.display()))
+}

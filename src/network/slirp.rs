@@ -1,0 +1,380 @@
+//! slirp4netns: user-mode networking for the container's network
+//! namespace. The monitor starts it once the container's init exists,
+//! waits on its ready pipe, publishes ports through its API socket, and
+//! ends it by closing its exit pipe (which also happens when the monitor
+//! dies, however it dies).
+
+use super::ports::{HeldPort, PortBinding};
+use anyhow::{Context, Result, bail};
+use rustix::event::{PollFd, PollFlags};
+use rustix::fd::{AsRawFd, OwnedFd};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+
+/// The guest's address (slirp4netns's recommended one in 10.0.2.0/24).
+pub const GUEST_ADDRESS: &str = "10.0.2.100";
+/// Where the host appears from inside (its loopback, when allowed).
+pub const GATEWAY_ADDRESS: &str = "10.0.2.2";
+/// slirp4netns's DNS forwarder.
+pub const DNS_ADDRESS: &str = "10.0.2.3";
+
+/// How long slirp4netns may take to configure the network.
+const READY_TIMEOUT_SECONDS: i64 = 10;
+
+/// `--network slirp4netns[:OPTION,…]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Options {
+    pub mtu: u32,
+    /// Whether the container may reach the host's 127.0.0.1 at 10.0.2.2.
+    pub allow_host_loopback: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mtu: 65520,
+            allow_host_loopback: false,
+        }
+    }
+}
+
+impl Options {
+    /// Parses `mtu=N,allow_host_loopback=true|false,port_handler=slirp4netns`.
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut options = Self::default();
+        for option in text.split(',').filter(|o| !o.is_empty()) {
+            let (key, value) = option.split_once('=').unwrap_or((option, ""));
+            let invalid = || format!("invalid slirp4netns option {option:?}");
+            match key {
+                "mtu" => {
+                    options.mtu = value
+                        .parse()
+                        .ok()
+                        .filter(|m| (68..=65521).contains(m))
+                        .with_context(|| format!("{}: the MTU must be 68 to 65521", invalid()))?
+                }
+                "allow_host_loopback" => {
+                    options.allow_host_loopback = value.parse().with_context(invalid)?
+                }
+                "port_handler" if value == "slirp4netns" => {}
+                "port_handler" => bail!(
+                    "{}: rpod forwards ports with slirp4netns itself (port_handler=slirp4netns)",
+                    invalid()
+                ),
+                _ => bail!(
+                    "{}: rpod takes mtu, allow_host_loopback and port_handler",
+                    invalid()
+                ),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The container's network and user namespaces, opened by the monitor
+/// as soon as the init exists: once the init changes its credentials
+/// (as it does in a user namespace of its own), the kernel no longer lets
+/// other processes open them through `/proc`.
+pub struct Namespaces {
+    net: OwnedFd,
+    user: OwnedFd,
+}
+
+impl Namespaces {
+    pub fn of(pid: rustix::process::Pid) -> Result<Self> {
+        let open = |kind: &str| -> Result<OwnedFd> {
+            let path = format!("/proc/{}/ns/{kind}", pid.as_raw_nonzero());
+            let file = std::fs::File::open(&path)
+                .with_context(|| format!("cannot open the container's namespace {path}"))?;
+            Ok(file.into())
+        };
+        Ok(Self {
+            net: open("net")?,
+            user: open("user")?,
+        })
+    }
+}
+
+/// A running slirp4netns; dropping it ends it.
+pub struct Slirp {
+    child: std::process::Child,
+    /// Closing it tells slirp4netns to exit.
+    exit: Option<OwnedFd>,
+    /// The directory of its API socket, `API_SOCKET`.
+    runtime_dir: PathBuf,
+}
+
+/// slirp4netns's API socket, in the container's runtime directory (its
+/// working directory: the full path may be too long for a socket).
+const API_SOCKET: &str = "slirp4netns.sock";
+
+impl Slirp {
+    /// Starts slirp4netns on the container's namespaces and returns once
+    /// it has configured `tap0` there. Its messages go to
+    /// `slirp4netns.log` in `runtime_dir`; a failure quotes the last one
+    /// (its standard output, progress only, is dropped).
+    pub fn start(options: &Options, namespaces: &Namespaces, runtime_dir: &Path) -> Result<Self> {
+        let log_path = runtime_dir.join("slirp4netns.log");
+        let log = std::fs::File::create(&log_path)
+            .with_context(|| format!("cannot create {}", log_path.display()))?;
+        // slirp4netns binds its API socket only after it reports ready:
+        // watch for it from before the start.
+        let socket_made = watch_creations(runtime_dir)?;
+        let pipe = || rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC);
+        let (ready_read, ready_write) = pipe().context("cannot create a pipe")?;
+        let (exit_read, exit_write) = pipe().context("cannot create a pipe")?;
+        let mut command = std::process::Command::new("slirp4netns");
+        command
+            .args(["--configure", "--ready-fd=3", "--exit-fd=4"])
+            .arg(format!("--mtu={}", options.mtu))
+            .args(["--enable-sandbox", "--enable-seccomp"])
+            .args(["--api-socket", API_SOCKET])
+            .args((!options.allow_host_loopback).then_some("--disable-host-loopback"))
+            // It opens the namespaces through its own descriptors 5 and 6.
+            .args(["--netns-type=path", "--userns-path=/proc/self/fd/6"])
+            .args(["/proc/self/fd/5", "tap0"])
+            .current_dir(runtime_dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(log);
+        let sources = [
+            ready_write.as_raw_fd(),
+            exit_read.as_raw_fd(),
+            namespaces.net.as_raw_fd(),
+            namespaces.user.as_raw_fd(),
+        ];
+        // SAFETY: between fork and exec the closure only makes raw
+        // syscalls (fcntl, dup2), which are async-signal-safe. (std resets
+        // the signal mask the monitor set for itself.)
+        unsafe {
+            command.pre_exec(move || {
+                // Copies above 6 first, so that no target overwrites
+                // another's source; dup2 leaves 3 to 6 open across the
+                // exec, the copies close.
+                let mut copies = [0; 4];
+                for (copy, source) in copies.iter_mut().zip(sources) {
+                    *copy = libc::fcntl(source, libc::F_DUPFD_CLOEXEC, 7);
+                    if *copy < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                for (target, copy) in (3..).zip(copies) {
+                    if libc::dup2(copy, target) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => anyhow::anyhow!(
+                "slirp4netns is not installed: install the slirp4netns package, \
+                 or run with --network none, host or pasta"
+            ),
+            _ => anyhow::Error::new(e).context("cannot start slirp4netns"),
+        })?;
+        drop((ready_write, exit_read));
+        let slirp = Self {
+            child,
+            exit: Some(exit_write),
+            runtime_dir: runtime_dir.to_path_buf(),
+        };
+        let ready = wait_ready(&ready_read)
+            .and_then(|()| wait_for_socket(&socket_made, &runtime_dir.join(API_SOCKET)));
+        if let Err(e) = ready {
+            drop(slirp);
+            let said = last_line(&log_path);
+            bail!("slirp4netns could not set up the network: {e}{said}");
+        }
+        Ok(slirp)
+    }
+
+    /// Publishes `binding` (its host port is no longer 0) through the API
+    /// socket.
+    pub fn add_hostfwd(&mut self, binding: &PortBinding) -> Result<()> {
+        let request = serde_json::json!({
+            "execute": "add_hostfwd",
+            "arguments": {
+                "proto": binding.protocol,
+                "host_addr": binding.host_ip.to_string(),
+                "host_port": binding.host_port,
+                "guest_addr": GUEST_ADDRESS,
+                "guest_port": binding.container_port,
+            }
+        });
+        let mut socket = self
+            .connect()
+            .context("cannot reach slirp4netns's API socket")?;
+        socket.write_all(request.to_string().as_bytes())?;
+        socket.shutdown(std::net::Shutdown::Write)?;
+        let mut reply = String::new();
+        socket.read_to_string(&mut reply)?;
+        let reply: serde_json::Value =
+            serde_json::from_str(&reply).context("slirp4netns gave an unreadable answer")?;
+        if let Some(error) = reply.get("error") {
+            let reason = error["desc"].as_str().unwrap_or("refused");
+            bail!(
+                "cannot publish {}:{}/{}: {reason} (is the host port in use?)",
+                binding.host_ip,
+                binding.host_port,
+                binding.protocol
+            );
+        }
+        Ok(())
+    }
+
+    fn connect(&self) -> std::io::Result<std::os::unix::net::UnixStream> {
+        let (_dir, address) =
+            crate::monitor::protocol::unix_address_in(&self.runtime_dir, API_SOCKET)?;
+        let socket = rustix::net::socket_with(
+            rustix::net::AddressFamily::UNIX,
+            rustix::net::SocketType::STREAM,
+            rustix::net::SocketFlags::CLOEXEC,
+            None,
+        )?;
+        // Between its bind and its listen, the socket refuses.
+        let mut tries = 0;
+        loop {
+            match rustix::net::connect(&socket, &address) {
+                Err(rustix::io::Errno::CONNREFUSED) if tries < CONNECT_TRIES => {
+                    tries += 1;
+                    std::thread::yield_now();
+                }
+                result => return Ok(result.map(|()| socket.into())?),
+            }
+        }
+    }
+
+    /// Publishes every binding, choosing free host ports for the random
+    /// ones; returns them with their host ports.
+    pub fn publish(&mut self, bindings: &[PortBinding]) -> Result<Vec<PortBinding>> {
+        let mut bindings = bindings.to_vec();
+        let mut held = super::ports::choose_free(&mut bindings)?;
+        for binding in &bindings {
+            // The port chosen for it is let go just before slirp4netns
+            // binds it; the others stay held, so no two get the same.
+            if let Some(index) = held.iter().position(|h| holds(h, binding)) {
+                drop(held.swap_remove(index));
+            }
+            self.add_hostfwd(binding)?;
+        }
+        Ok(bindings)
+    }
+}
+
+fn holds(held: &HeldPort, binding: &PortBinding) -> bool {
+    let protocol = match held {
+        HeldPort::Tcp(_) => "tcp",
+        HeldPort::Udp(_) => "udp",
+    };
+    held.port() == binding.host_port && protocol == binding.protocol
+}
+
+impl Drop for Slirp {
+    fn drop(&mut self) {
+        drop(self.exit.take());
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            // It exits as soon as it sees the pipe closed.
+            let _ = self.child.wait();
+        }
+        let _ = std::fs::remove_file(self.runtime_dir.join(API_SOCKET));
+    }
+}
+
+/// How often a refused connection to the API socket is tried again.
+const CONNECT_TRIES: u32 = 10_000;
+
+/// An inotify descriptor that reports files made in `dir`.
+fn watch_creations(dir: &Path) -> Result<OwnedFd> {
+    use rustix::fs::inotify;
+    let watch = inotify::init(inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK)
+        .context("cannot watch for slirp4netns's API socket")?;
+    inotify::add_watch(&watch, dir, inotify::WatchFlags::CREATE)
+        .context("cannot watch for slirp4netns's API socket")?;
+    Ok(watch)
+}
+
+/// Waits until `socket` exists, woken by `watch` (see [`watch_creations`]).
+fn wait_for_socket(watch: &OwnedFd, socket: &Path) -> Result<()> {
+    let timeout = rustix::event::Timespec {
+        tv_sec: READY_TIMEOUT_SECONDS,
+        tv_nsec: 0,
+    };
+    while !socket.exists() {
+        let mut fds = [PollFd::new(watch, PollFlags::IN)];
+        match rustix::event::poll(&mut fds, Some(&timeout)) {
+            Ok(0) => bail!("its API socket did not appear"),
+            Ok(_) => {
+                // Drained; the loop looks at the directory itself.
+                let mut events = [0u8; 4096];
+                while rustix::io::read(watch, &mut events).is_ok() {}
+            }
+            Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Waits for slirp4netns's byte on the ready pipe; the pipe closing
+/// without one means it died.
+fn wait_ready(ready: &OwnedFd) -> Result<()> {
+    let mut fds = [PollFd::new(ready, PollFlags::IN)];
+    let timeout = rustix::event::Timespec {
+        tv_sec: READY_TIMEOUT_SECONDS,
+        tv_nsec: 0,
+    };
+    loop {
+        match rustix::event::poll(&mut fds, Some(&timeout)) {
+            Ok(0) => bail!("it was not ready after {READY_TIMEOUT_SECONDS} s"),
+            Ok(_) => break,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut byte = [0u8; 1];
+    match rustix::io::read(ready, &mut byte) {
+        Ok(1) => Ok(()),
+        Ok(_) => bail!("it exited"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `: LINE` for the last line slirp4netns wrote, or nothing.
+fn last_line(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| format!(" ({})", l.trim()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse_and_bad_ones_are_refused() {
+        assert_eq!(Options::parse("").unwrap(), Options::default());
+        let options = Options::parse("mtu=1500,allow_host_loopback=true").unwrap();
+        assert_eq!(
+            options,
+            Options {
+                mtu: 1500,
+                allow_host_loopback: true
+            }
+        );
+        for bad in [
+            "mtu=0",
+            "mtu=x",
+            "allow_host_loopback=yes",
+            "port_handler=rootlesskit",
+            "cidr=10.1.0.0/24",
+        ] {
+            assert!(Options::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

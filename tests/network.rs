@@ -1,0 +1,535 @@
+//! Rootless networking: slirp4netns by default (outbound traffic, DNS
+//! files, the host's loopback only when allowed), published TCP and UDP
+//! ports that `port`, `ps` and `inspect` agree on, the client's address
+//! seen inside, `-P`, a shared network namespace, and no slirp4netns left
+//! after stop, rm, or kill -9 of the container or of its monitor.
+
+mod common;
+
+use common::{TestEnv, eventually};
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream, UdpSocket};
+use std::time::Duration;
+
+/// A host port nobody listens on now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The slirp4netns processes serving running container `name` (children
+/// of its monitor), with their start times.
+fn slirps(env: &TestEnv, name: &str) -> Vec<(i64, u64)> {
+    let monitor = env.ok(&["inspect", "--format", "{{.State.ConmonPid}}", name]);
+    let monitor = format!("PPid:\t{}", monitor.trim());
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i64>() else {
+            continue;
+        };
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        if status.starts_with("Name:\tslirp4netns\n") && status.lines().any(|l| l == monitor) {
+            found.extend(common::start_time(pid).map(|start| (pid, start)));
+        }
+    }
+    found
+}
+
+/// Whether none of the `processes` lives on (a reused PID has another
+/// start time).
+fn all_gone(processes: &[(i64, u64)]) -> bool {
+    processes
+        .iter()
+        .all(|&(pid, start)| common::start_time(pid) != Some(start))
+}
+
+/// The host's outward address, as a running container's /etc/hosts
+/// names it (`host.containers.internal`).
+fn host_address(env: &TestEnv, container: &str) -> Ipv4Addr {
+    let hosts = env.ok(&["exec", container, "cat", "/etc/hosts"]);
+    hosts
+        .lines()
+        .find(|l| l.ends_with("\thost.containers.internal"))
+        .and_then(|l| l.split('\t').next())
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// An HTTP GET of `path` on `address`; returns the body.
+fn http_get(address: (Ipv4Addr, u16), path: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    // A CGI script's own headers end with a bare newline.
+    let end = ["\r\n\r\n", "\n\n"]
+        .iter()
+        .filter_map(|blank| reply.find(blank).map(|at| at + blank.len()))
+        .min()
+        .unwrap();
+    reply[end..].to_string()
+}
+
+/// busybox httpd on port 80 serving `index.html` ("hello") and a CGI
+/// script that prints the client's address.
+const WEB_SERVER: &str = "mkdir -p /w/cgi-bin && echo hello > /w/index.html && \
+    printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n' > /w/cgi-bin/addr && \
+    chmod +x /w/cgi-bin/addr && exec httpd -f -p 80 -h /w";
+
+/// Starts a detached web server container with the `extra` flags;
+/// returns its ID once it answers on 127.0.0.1:`port`.
+fn start_web(env: &TestEnv, name: &str, extra: &[&str], port: u16) -> String {
+    let image = env.pulled_busybox();
+    let mut args = vec!["run", "-d", "--name", name];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[&image, "sh", "-c", WEB_SERVER]);
+    let id = env.ok(&args).trim().to_string();
+    eventually("the web server answers", || {
+        TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+            .and_then(|mut s| {
+                s.write_all(b"GET /index.html HTTP/1.0\r\n\r\n")?;
+                let mut reply = String::new();
+                s.read_to_string(&mut reply)?;
+                Ok(reply.ends_with("hello\n"))
+            })
+            .unwrap_or(false)
+    });
+    id
+}
+
+#[test]
+fn default_network_reaches_out_and_names_the_container() {
+    let env = TestEnv::new();
+    let out = env.run_sh(
+        &[
+            "--name",
+            "named",
+            "--hostname",
+            "h1",
+            "--domainname",
+            "example.org",
+            "--dns",
+            "192.0.2.53",
+            "--dns-search",
+            "corp.example",
+            "--dns-option",
+            "ndots:2",
+            "--add-host",
+            "db:10.0.2.99",
+        ],
+        "ip -4 -o addr show tap0 | awk '{print $4}'; ip route | head -1; \
+         cat /sys/class/net/tap0/mtu; \
+         hostname; cat /proc/sys/kernel/domainname; cat /etc/resolv.conf; \
+         grep -v host.containers.internal /etc/hosts; grep -c host.containers.internal /etc/hosts",
+    );
+    assert_eq!(
+        out,
+        "10.0.2.100/24\ndefault via 10.0.2.2 dev tap0 \n65520\nh1\nexample.org\n\
+         search corp.example\nnameserver 192.0.2.53\noptions ndots:2\n\
+         127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n\
+         10.0.2.100\th1 named\n10.0.2.99\tdb\n1\n"
+    );
+    // Without --dns, the resolver is slirp4netns's forwarder.
+    let resolv = env.run_sh(&[], "grep nameserver /etc/resolv.conf");
+    assert_eq!(resolv, "nameserver 10.0.2.3\n");
+}
+
+#[test]
+fn the_hosts_loopback_is_reached_only_when_allowed() {
+    let env = TestEnv::new();
+    let registry_port = common::registry().rsplit(':').next().unwrap().to_string();
+    let url = format!("http://10.0.2.2:{registry_port}/v2/");
+    let refused = env.rpod(&["run", "--rm", &env.pulled_busybox(), "wget", "-qO-", &url]);
+    assert_eq!(refused.status.code(), Some(1));
+    // slirp4netns answers with a reset or an ICMP error.
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.starts_with("wget: can't connect to remote host (10.0.2.2): "),
+        "{stderr}"
+    );
+    let allowed = env.run_sh(
+        &["--network", "slirp4netns:allow_host_loopback=true"],
+        &format!("wget -qO- {url}; echo; grep host.containers.internal /etc/hosts"),
+    );
+    assert_eq!(allowed, "{}\n10.0.2.2\thost.containers.internal\n");
+}
+
+#[test]
+fn published_tcp_ports_serve_and_port_ps_inspect_agree() {
+    let env = TestEnv::new();
+    let port = free_port();
+    let published = format!("{port}:80");
+    start_web(
+        &env,
+        "web",
+        &[
+            "-p",
+            &published,
+            "-p",
+            "127.0.0.1::8081",
+            "--expose",
+            "9999",
+        ],
+        port,
+    );
+    assert_eq!(
+        http_get((Ipv4Addr::LOCALHOST, port), "/index.html"),
+        "hello\n"
+    );
+    // From the host's loopback the client shows as slirp4netns's gateway
+    // (httpd listens on IPv6 and IPv4 at once).
+    assert_eq!(
+        http_get((Ipv4Addr::LOCALHOST, port), "/cgi-bin/addr"),
+        "[::ffff:10.0.2.2]\n"
+    );
+    // From the host's outward address, the client's own address shows.
+    let host_ip = host_address(&env, "web");
+    assert_eq!(
+        http_get((host_ip, port), "/cgi-bin/addr"),
+        format!("[::ffff:{host_ip}]\n")
+    );
+
+    let lines = env.ok(&["port", "web"]);
+    let random: u16 = lines
+        .lines()
+        .find_map(|l| l.strip_prefix("8081/tcp -> 127.0.0.1:"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        lines,
+        format!("80/tcp -> 0.0.0.0:{port}\n8081/tcp -> 127.0.0.1:{random}\n")
+    );
+    assert_eq!(env.ok(&["port", "web", "80"]), format!("0.0.0.0:{port}\n"));
+    assert_eq!(
+        env.fails(&["port", "web", "53/udp"], 125),
+        "Error: no public port \"53/udp\" published for web\n"
+    );
+    assert_eq!(
+        env.ok(&["ps", "--format", "{{.Ports}}"]),
+        format!("0.0.0.0:{port}->80/tcp, 127.0.0.1:{random}->8081/tcp\n")
+    );
+    let ports = env.ok(&[
+        "inspect",
+        "--format",
+        "{{json .NetworkSettings.Ports}}",
+        "web",
+    ]);
+    assert_eq!(
+        ports.trim(),
+        format!(
+            "{{\"80/tcp\":[{{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"{port}\"}}],\
+             \"8081/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"{random}\"}}],\
+             \"9999/tcp\":null}}"
+        )
+    );
+    let bindings = env.ok(&[
+        "inspect",
+        "--format",
+        "{{json .HostConfig.PortBindings}}",
+        "web",
+    ]);
+    assert_eq!(
+        bindings.trim(),
+        format!(
+            "{{\"80/tcp\":[{{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"{port}\"}}],\
+             \"8081/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}}]}}"
+        )
+    );
+
+    // A taken host port: one line, exit 125, and no container made.
+    let taken = format!("{port}:80");
+    let stderr = env.fails(
+        &[
+            "run",
+            "-d",
+            "--name",
+            "web2",
+            "-p",
+            &taken,
+            &env.pulled_busybox(),
+            "true",
+        ],
+        125,
+    );
+    assert_eq!(
+        stderr,
+        format!(
+            "Error: cannot publish 0.0.0.0:{port}/tcp: the host port is not available: \
+             Address already in use (os error 98)\n"
+        )
+    );
+    assert_eq!(env.ok(&["ps", "-a", "--format", "{{.Names}}"]), "web\n");
+
+    // Stopped: the port is let go, and no slirp4netns is left.
+    let helpers = slirps(&env, "web");
+    assert_eq!(helpers.len(), 1);
+    env.ok(&["stop", "-t", "1", "web"]);
+    assert!(all_gone(&helpers));
+    assert_eq!(env.ok(&["port", "web"]), "");
+    assert!(TcpListener::bind((Ipv4Addr::UNSPECIFIED, port)).is_ok());
+}
+
+#[test]
+fn published_udp_port_echoes() {
+    let env = TestEnv::new();
+    let image = env.image("library/debian:minbase");
+    env.ok(&["pull", "-q", &image]);
+    let port = UdpSocket::bind("0.0.0.0:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let published = format!("{port}:9000/udp");
+    let echo = "use IO::Socket::INET; \
+        my $s = IO::Socket::INET->new(LocalPort => 9000, Proto => 'udp') or die; \
+        while ($s->recv(my $m, 1024)) { $s->send(\"echo:$m\") }";
+    env.ok(&[
+        "run", "-d", "--name", "udp", "-p", &published, &image, "perl", "-e", echo,
+    ]);
+    // From the host's outward address: slirp4netns drops UDP replies to
+    // the host's loopback unless the container may reach it (README).
+    let host_ip = host_address(&env, "udp");
+    let client = UdpSocket::bind((host_ip, 0)).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut reply = [0u8; 64];
+    let mut got = None;
+    // UDP may drop the datagrams sent before the server listens: resend.
+    eventually("the UDP echo answers", || {
+        client.send_to(b"ping", (host_ip, port)).unwrap();
+        got = client.recv(&mut reply).ok();
+        got.is_some()
+    });
+    assert_eq!(&reply[..got.unwrap()], b"echo:ping");
+    assert_eq!(
+        env.ok(&["port", "udp"]),
+        format!("9000/udp -> 0.0.0.0:{port}\n")
+    );
+}
+
+#[test]
+fn publish_all_gives_exposed_ports_random_host_ports() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    env.ok(&[
+        "run",
+        "-d",
+        "--name",
+        "all",
+        "--expose",
+        "80",
+        "--expose",
+        "7000-7001/udp",
+        "-P",
+        &image,
+        "sleep",
+        "1000",
+    ]);
+    let lines = env.ok(&["port", "all"]);
+    let shape: Vec<String> = lines
+        .lines()
+        .map(|l| l.rsplit_once(':').unwrap().0.to_string())
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            "80/tcp -> 0.0.0.0",
+            "7000/udp -> 0.0.0.0",
+            "7001/udp -> 0.0.0.0"
+        ]
+    );
+    let host_ports: Vec<u16> = lines
+        .lines()
+        .map(|l| l.rsplit_once(':').unwrap().1.parse().unwrap())
+        .collect();
+    assert!(host_ports.iter().all(|&p| p != 0), "{lines}");
+}
+
+#[test]
+fn a_container_joins_anothers_network() {
+    let env = TestEnv::new();
+    let port = free_port();
+    let published = format!("127.0.0.1:{port}:80");
+    start_web(&env, "first", &["-p", &published], port);
+    let out = env.run_sh(
+        &["--network", "container:first"],
+        "wget -qO- http://127.0.0.1/index.html; ip -4 -o addr show tap0 | awk '{print $4}'",
+    );
+    assert_eq!(out, "hello\n10.0.2.100/24\n");
+    let mode = env.ok(&[
+        "inspect",
+        "--format",
+        "{{.HostConfig.NetworkMode}}",
+        "first",
+    ]);
+    assert_eq!(mode, "slirp4netns\n");
+    env.ok(&["stop", "-t", "1", "first"]);
+    let stderr = env.fails(
+        &[
+            "run",
+            "--rm",
+            "--network",
+            "container:first",
+            &env.pulled_busybox(),
+            "true",
+        ],
+        125,
+    );
+    assert_eq!(
+        stderr,
+        "Error: cannot join the network of container first: it is not running\n"
+    );
+    let stderr = env.fails(
+        &[
+            "run",
+            "--rm",
+            "--network",
+            "container:first",
+            "-p",
+            "80",
+            &env.pulled_busybox(),
+            "true",
+        ],
+        125,
+    );
+    assert!(
+        stderr.starts_with("Error: conflicting options: port publishing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn no_slirp4netns_outlives_its_container() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    // Each container's slirp4netns, found while its monitor lives.
+    let run = |name: &str| {
+        env.ok(&["run", "-d", "--name", name, &image, "sleep", "1000"]);
+        let helpers = slirps(&env, name);
+        assert_eq!(helpers.len(), 1);
+        helpers
+    };
+    let state = |name: &str, field: &str| -> i32 {
+        env.ok(&["inspect", "--format", field, name])
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let kill9 = |pid: i32| {
+        assert!(
+            std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        )
+    };
+
+    let removed = run("removed");
+    env.ok(&["rm", "-f", "removed"]);
+    assert!(all_gone(&removed));
+
+    let killed = run("killed");
+    kill9(state("killed", "{{.State.Pid}}"));
+    env.ok(&["wait", "killed"]);
+    eventually("slirp4netns ends with the container", || all_gone(&killed));
+
+    let orphaned = run("orphaned");
+    kill9(state("orphaned", "{{.State.ConmonPid}}"));
+    eventually("slirp4netns ends with the monitor", || all_gone(&orphaned));
+}
+
+#[test]
+fn missing_or_failing_slirp4netns_is_one_clear_error() {
+    let mut env = TestEnv::new();
+    let image = env.pulled_busybox();
+    // A PATH with the id-mapping helpers (and the suite's setpriv) but no
+    // slirp4netns.
+    let bin = env.dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["newuidmap", "newgidmap", "setpriv"] {
+        std::os::unix::fs::symlink(format!("/usr/bin/{tool}"), bin.join(tool)).unwrap();
+    }
+    env.env("PATH", bin.to_str().unwrap());
+    let stderr = env.fails(&["run", "--rm", &image, "true"], 125);
+    assert_eq!(
+        stderr,
+        "Error: slirp4netns is not installed: install the slirp4netns package, \
+         or run with --network none, host or pasta\n"
+    );
+    // A slirp4netns that dies before the network is up.
+    env.write_file(
+        &bin.join("slirp4netns"),
+        b"#!/bin/sh\necho 'cannot open tap: out of luck' >&2\nexit 1\n",
+    );
+    std::fs::set_permissions(
+        bin.join("slirp4netns"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let stderr = env.fails(&["run", "--rm", &image, "true"], 125);
+    assert_eq!(
+        stderr,
+        "Error: slirp4netns could not set up the network: it exited (cannot open tap: out of luck)\n"
+    );
+    assert_eq!(
+        env.ok(&["run", "--rm", "--network", "none", &image, "echo", "ok"]),
+        "ok\n"
+    );
+}
+
+#[test]
+fn bad_network_flags_are_refused_before_anything_is_made() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    for (flags, message) in [
+        (
+            vec!["--network", "bogus"],
+            "invalid --network \"bogus\": rpod takes none, host, slirp4netns[:OPTIONS], container:NAME or ns:PATH",
+        ),
+        (
+            vec!["--network", "slirp4netns:mtu=9"],
+            "invalid slirp4netns option \"mtu=9\": the MTU must be 68 to 65521",
+        ),
+        (
+            vec!["-p", "80/sctp"],
+            "invalid -p \"80/sctp\": the protocol must be tcp or udp, not \"sctp\"",
+        ),
+        (
+            vec!["-p", "1-3:4-5"],
+            "invalid -p \"1-3:4-5\": the host and container port ranges differ in length",
+        ),
+        (
+            vec!["--network", "none", "-p", "80"],
+            "conflicting options: port publishing and the network mode \"none\"",
+        ),
+        (
+            vec!["--dns", "nope"],
+            "invalid --dns \"nope\": not an IP address",
+        ),
+        (
+            vec!["--add-host", "db"],
+            "invalid --add-host \"db\": expected NAME:ADDRESS",
+        ),
+        (
+            vec!["--network", "container:nobody"],
+            "no such container: nobody",
+        ),
+    ] {
+        let mut args = vec!["create"];
+        args.extend(flags);
+        args.push(&image);
+        let stderr = env.fails(&args, 125);
+        assert_eq!(stderr, format!("Error: {message}\n"));
+    }
+    assert_eq!(env.ok(&["ps", "-a", "-q"]), "");
+}
