@@ -9,8 +9,9 @@ with_podman=${BENCH_PODMAN:-1}
 rpod=${RPOD_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/target/release/rpod}
 # Keep this path short: conmon ends each Podman container with `podman
 # container cleanup --runroot $work/run/podman ...`, which refuses a
-# runroot over 50 characters; `podman run` then waits 20 s for it.
-work=$(mktemp -d /var/tmp/rpod-bench.XXXXXX)
+# runroot over 50 characters (`podman run` then waits 20 s for it), and
+# Podman's slirp4netns API socket path must stay under 108.
+work=$(mktemp -d /var/tmp/rb.XXXXXX)
 trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 install -m 755 "$rpod" "$work/rpod"
 mkdir -m 700 "$work/run" "$work/home"

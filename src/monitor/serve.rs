@@ -394,7 +394,8 @@ struct Relay {
     close_input: bool,
     /// The terminal's master, for window sizes.
     terminal: Option<OwnedFd>,
-    /// The network helper of the current run (none once it ended).
+    /// The network helper of the current run (told to end with it, and
+    /// waited for when replaced or dropped).
     network: Option<crate::network::Attached>,
     log: LogWriter,
 }
@@ -418,8 +419,11 @@ impl Relay {
             if let Some(code) = self.exit_code
                 && self.outputs.is_empty()
             {
-                // No helper outlives the run it served.
-                self.network = None;
+                // No helper outlives the run it served: it is told now,
+                // and waited for once the clients have heard the end.
+                if let Some(network) = &mut self.network {
+                    network.stop();
+                }
                 return code;
             }
             let ready = match self.wait(None) {

@@ -83,12 +83,22 @@ pub fn default_mode(config: &crate::config::Config) -> String {
 }
 
 /// The user-mode helper that connects a container's namespace, running
-/// for as long as this value lives, and the ports it publishes.
+/// until stopped (or this value is dropped, which also waits for it), and
+/// the ports it publishes.
 #[derive(Default)]
 pub struct Attached {
-    _slirp: Option<slirp::Slirp>,
+    slirp: Option<slirp::Slirp>,
     /// Every published port, with its host port.
     pub ports: Vec<PortBinding>,
+}
+
+impl Attached {
+    /// Tells the helper to end, without waiting for it.
+    pub fn stop(&mut self) {
+        if let Some(slirp) = &mut self.slirp {
+            slirp.stop();
+        }
+    }
 }
 
 /// Connects the container's `namespaces` (its init waits until this
@@ -102,10 +112,11 @@ pub fn attach(
 ) -> Result<Attached> {
     match mode {
         Mode::Slirp4netns(options) => {
-            let mut slirp = slirp::Slirp::start(options, namespaces, runtime_dir)?;
+            let mut slirp =
+                slirp::Slirp::start(options, namespaces, runtime_dir, !ports.is_empty())?;
             let ports = slirp.publish(ports)?;
             Ok(Attached {
-                _slirp: Some(slirp),
+                slirp: Some(slirp),
                 ports,
             })
         }

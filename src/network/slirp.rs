@@ -115,13 +115,16 @@ impl Slirp {
     /// it has configured `tap0` there. Its messages go to
     /// `slirp4netns.log` in `runtime_dir`; a failure quotes the last one
     /// (its standard output, progress only, is dropped).
-    pub fn start(options: &Options, namespaces: &Namespaces, runtime_dir: &Path) -> Result<Self> {
+    /// It listens on an API socket only when it `publishes` ports.
+    pub fn start(
+        options: &Options,
+        namespaces: &Namespaces,
+        runtime_dir: &Path,
+        publishes: bool,
+    ) -> Result<Self> {
         let log_path = runtime_dir.join("slirp4netns.log");
         let log = std::fs::File::create(&log_path)
             .with_context(|| format!("cannot create {}", log_path.display()))?;
-        // slirp4netns binds its API socket only after it reports ready:
-        // watch for it from before the start.
-        let socket_made = watch_creations(runtime_dir)?;
         let pipe = || rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC);
         let (ready_read, ready_write) = pipe().context("cannot create a pipe")?;
         let (exit_read, exit_write) = pipe().context("cannot create a pipe")?;
@@ -130,7 +133,12 @@ impl Slirp {
             .args(["--configure", "--ready-fd=3", "--exit-fd=4"])
             .arg(format!("--mtu={}", options.mtu))
             .args(["--enable-sandbox", "--enable-seccomp"])
-            .args(["--api-socket", API_SOCKET])
+            .args(
+                publishes
+                    .then_some(["--api-socket", API_SOCKET])
+                    .into_iter()
+                    .flatten(),
+            )
             .args((!options.allow_host_loopback).then_some("--disable-host-loopback"))
             // It opens the namespaces through its own descriptors 5 and 6.
             .args(["--netns-type=path", "--userns-path=/proc/self/fd/6"])
@@ -181,9 +189,7 @@ impl Slirp {
             exit: Some(exit_write),
             runtime_dir: runtime_dir.to_path_buf(),
         };
-        let ready = wait_ready(&ready_read)
-            .and_then(|()| wait_for_socket(&socket_made, &runtime_dir.join(API_SOCKET)));
-        if let Err(e) = ready {
+        if let Err(e) = wait_ready(&ready_read) {
             drop(slirp);
             let said = last_line(&log_path);
             bail!("slirp4netns could not set up the network: {e}{said}");
@@ -234,13 +240,16 @@ impl Slirp {
             rustix::net::SocketFlags::CLOEXEC,
             None,
         )?;
-        // Between its bind and its listen, the socket refuses.
-        let mut tries = 0;
+        // slirp4netns 1.2 binds its API socket before it reports ready;
+        // older ones did it just after, so the socket may still be
+        // missing or not yet listening for a moment.
+        let deadline = std::time::Instant::now() + API_SOCKET_GRACE;
         loop {
             match rustix::net::connect(&socket, &address) {
-                Err(rustix::io::Errno::CONNREFUSED) if tries < CONNECT_TRIES => {
-                    tries += 1;
-                    std::thread::yield_now();
+                Err(rustix::io::Errno::NOENT | rustix::io::Errno::CONNREFUSED)
+                    if std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
                 }
                 result => return Ok(result.map(|()| socket.into())?),
             }
@@ -272,9 +281,17 @@ fn holds(held: &HeldPort, binding: &PortBinding) -> bool {
     held.port() == binding.host_port && protocol == binding.protocol
 }
 
+impl Slirp {
+    /// Tells slirp4netns to exit (it tears its sandbox down, which takes
+    /// a while); it is waited for when dropped.
+    pub fn stop(&mut self) {
+        drop(self.exit.take());
+    }
+}
+
 impl Drop for Slirp {
     fn drop(&mut self) {
-        drop(self.exit.take());
+        self.stop();
         if !matches!(self.child.try_wait(), Ok(Some(_))) {
             // It exits as soon as it sees the pipe closed.
             let _ = self.child.wait();
@@ -283,40 +300,9 @@ impl Drop for Slirp {
     }
 }
 
-/// How often a refused connection to the API socket is tried again.
-const CONNECT_TRIES: u32 = 10_000;
-
-/// An inotify descriptor that reports files made in `dir`.
-fn watch_creations(dir: &Path) -> Result<OwnedFd> {
-    use rustix::fs::inotify;
-    let watch = inotify::init(inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK)
-        .context("cannot watch for slirp4netns's API socket")?;
-    inotify::add_watch(&watch, dir, inotify::WatchFlags::CREATE)
-        .context("cannot watch for slirp4netns's API socket")?;
-    Ok(watch)
-}
-
-/// Waits until `socket` exists, woken by `watch` (see [`watch_creations`]).
-fn wait_for_socket(watch: &OwnedFd, socket: &Path) -> Result<()> {
-    let timeout = rustix::event::Timespec {
-        tv_sec: READY_TIMEOUT_SECONDS,
-        tv_nsec: 0,
-    };
-    while !socket.exists() {
-        let mut fds = [PollFd::new(watch, PollFlags::IN)];
-        match rustix::event::poll(&mut fds, Some(&timeout)) {
-            Ok(0) => bail!("its API socket did not appear"),
-            Ok(_) => {
-                // Drained; the loop looks at the directory itself.
-                let mut events = [0u8; 4096];
-                while rustix::io::read(watch, &mut events).is_ok() {}
-            }
-            Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
-}
+/// How long an older slirp4netns may take to bind its API socket once
+/// ready.
+const API_SOCKET_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Waits for slirp4netns's byte on the ready pipe; the pipe closing
 /// without one means it died.
