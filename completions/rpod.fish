@@ -77,7 +77,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -s h -l hostname -d 'Cont
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined|PROFILE.json' -r
-complete -c rpod -n "__fish_rpod_using_subcommand run" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), none, host, container:NAME or ns:PATH' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), pasta[:OPTIONS], none, host, container:NAME or ns:PATH' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s p -l publish -d 'Publish a container\'s port on the host ([[IP:][HOST-PORT]:]CONTAINER-PORT[/tcp|udp], ranges allowed)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l expose -d 'Expose a port or a range of ports (PORT[-LAST][/tcp|udp])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l dns -d 'Set a DNS server' -r
@@ -127,7 +127,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand create" -s h -l hostname -d 'C
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined|PROFILE.json' -r
-complete -c rpod -n "__fish_rpod_using_subcommand create" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), none, host, container:NAME or ns:PATH' -r
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), pasta[:OPTIONS], none, host, container:NAME or ns:PATH' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -s p -l publish -d 'Publish a container\'s port on the host ([[IP:][HOST-PORT]:]CONTAINER-PORT[/tcp|udp], ranges allowed)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l expose -d 'Expose a port or a range of ports (PORT[-LAST][/tcp|udp])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l dns -d 'Set a DNS server' -r
@@ -340,7 +340,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined|PROFILE.json' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), none, host, container:NAME or ns:PATH' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), pasta[:OPTIONS], none, host, container:NAME or ns:PATH' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish a container\'s port on the host ([[IP:][HOST-PORT]:]CONTAINER-PORT[/tcp|udp], ranges allowed)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l expose -d 'Expose a port or a range of ports (PORT[-LAST][/tcp|udp])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'Set a DNS server' -r
@@ -390,7 +390,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l cap-add -d 'Add Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l cap-drop -d 'Drop Linux capabilities (or ALL)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined|PROFILE.json' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), none, host, container:NAME or ns:PATH' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l network -l net -d 'Network: slirp4netns[:OPTIONS] (the default), pasta[:OPTIONS], none, host, container:NAME or ns:PATH' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -s p -l publish -d 'Publish a container\'s port on the host ([[IP:][HOST-PORT]:]CONTAINER-PORT[/tcp|udp], ranges allowed)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l expose -d 'Expose a port or a range of ports (PORT[-LAST][/tcp|udp])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l dns -d 'Set a DNS server' -r

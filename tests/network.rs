@@ -23,15 +23,36 @@ fn free_port() -> u16 {
 /// The slirp4netns processes serving running container `name` (children
 /// of its monitor), with their start times.
 fn slirps(env: &TestEnv, name: &str) -> Vec<(i64, u64)> {
-    let monitor = env.ok(&["inspect", "--format", "{{.State.ConmonPid}}", name]);
-    let monitor = format!("PPid:\t{}", monitor.trim());
+    helpers(env, name, "slirp4netns")
+}
+
+/// The processes running `program` below running container `name`'s
+/// monitor (its children and theirs), with their start times.
+fn helpers(env: &TestEnv, name: &str, program: &str) -> Vec<(i64, u64)> {
+    let monitor: i64 = env
+        .ok(&["inspect", "--format", "{{.State.ConmonPid}}", name])
+        .trim()
+        .parse()
+        .unwrap();
+    let parent_of = |pid: i64| -> Option<i64> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:\t")?.parse().ok())
+    };
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i64>() else {
             continue;
         };
-        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
-        if status.starts_with("Name:\tslirp4netns\n") && status.lines().any(|l| l == monitor) {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let argv0 = cmdline.split(|&b| b == 0).next().unwrap_or_default();
+        if argv0.rsplit(|&b| b == b'/').next() != Some(program.as_bytes()) {
+            continue;
+        }
+        let below_monitor =
+            std::iter::successors(parent_of(pid), |&p| parent_of(p)).any(|p| p == monitor);
+        if below_monitor {
             found.extend(common::start_time(pid).map(|start| (pid, start)));
         }
     }
@@ -467,6 +488,12 @@ fn missing_or_failing_slirp4netns_is_one_clear_error() {
         "Error: slirp4netns is not installed: install the slirp4netns package, \
          or run with --network none, host or pasta\n"
     );
+    let stderr = env.fails(&["run", "--rm", "--network", "pasta", &image, "true"], 125);
+    assert_eq!(
+        stderr,
+        "Error: pasta is not installed: install the passt package, \
+         or run with --network slirp4netns, none or host\n"
+    );
     // A slirp4netns that dies before the network is up.
     env.write_file(
         &bin.join("slirp4netns"),
@@ -495,7 +522,7 @@ fn bad_network_flags_are_refused_before_anything_is_made() {
     for (flags, message) in [
         (
             vec!["--network", "bogus"],
-            "invalid --network \"bogus\": rpod takes none, host, slirp4netns[:OPTIONS], container:NAME or ns:PATH",
+            "invalid --network \"bogus\": rpod takes none, host, slirp4netns[:OPTIONS], pasta[:OPTIONS], container:NAME or ns:PATH",
         ),
         (
             vec!["--network", "slirp4netns:mtu=9"],
@@ -533,4 +560,48 @@ fn bad_network_flags_are_refused_before_anything_is_made() {
         assert_eq!(stderr, format!("Error: {message}\n"));
     }
     assert_eq!(env.ok(&["ps", "-a", "-q"]), "");
+}
+
+#[test]
+fn pasta_publishes_ports_and_ends_with_its_container() {
+    let env = TestEnv::new();
+    let port = free_port();
+    let published = format!("{port}:80");
+    start_web(&env, "web", &["--network", "pasta", "-p", &published], port);
+    assert_eq!(
+        http_get((Ipv4Addr::LOCALHOST, port), "/index.html"),
+        "hello\n"
+    );
+    assert_eq!(
+        env.ok(&["port", "web"]),
+        format!("80/tcp -> 0.0.0.0:{port}\n")
+    );
+    // The host is the gateway's address (pasta maps it); the resolver is
+    // pasta's DNS forwarder.
+    let gateway = host_address(&env, "web");
+    let route = env.ok(&["exec", "web", "ip", "route", "show", "default"]);
+    assert!(
+        route.starts_with(&format!("default via {gateway} ")),
+        "{route}"
+    );
+    let resolv = env.ok(&["exec", "web", "grep", "nameserver", "/etc/resolv.conf"]);
+    assert_eq!(resolv, "nameserver 169.254.1.1\n");
+    let inspected = env.ok(&["inspect", "--format", "{{.NetworkSettings.Gateway}}", "web"]);
+    assert_eq!(inspected.trim(), gateway.to_string());
+    let pastas = helpers(&env, "web", "pasta");
+    assert_eq!(pastas.len(), 1);
+    env.ok(&["stop", "-t", "1", "web"]);
+    eventually("pasta ends with the container", || all_gone(&pastas));
+
+    // It dies with its monitor, however the monitor dies.
+    env.ok(&["start", "web"]);
+    let pastas = helpers(&env, "web", "pasta");
+    assert_eq!(pastas.len(), 1);
+    let monitor = env.ok(&["inspect", "--format", "{{.State.ConmonPid}}", "web"]);
+    let killed = std::process::Command::new("kill")
+        .args(["-9", monitor.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    eventually("pasta ends with the monitor", || all_gone(&pastas));
 }

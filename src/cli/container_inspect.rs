@@ -17,11 +17,12 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
     let config = &record.config;
     let dir = store.container_dir(&record.id);
     let path = |name: &str| dir.join(name).display().to_string();
-    // The container's own address on slirp4netns, while it runs.
-    let address = crate::network::Mode::parse(&config.network)
+    // The container's own address and gateway, while it runs.
+    let (address, gateway) = crate::network::Mode::parse(&config.network)
         .ok()
-        .and_then(|mode| mode.container_address())
-        .filter(|_| running);
+        .and_then(|mode| mode.addresses())
+        .filter(|_| running)
+        .unwrap_or_default();
     let pid = |p: Option<(i32, u64)>| {
         if running {
             p.map_or(0, |(pid, _)| pid)
@@ -140,8 +141,8 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "Bridge": "",
             "SandboxID": "",
             "Ports": network_ports(config, state),
-            "IPAddress": address.map_or("", |_| crate::network::slirp::GUEST_ADDRESS),
-            "Gateway": address.map_or("", |_| crate::network::slirp::GATEWAY_ADDRESS),
+            "IPAddress": address,
+            "Gateway": gateway,
             "MacAddress": "",
             "Networks": {},
         },

@@ -62,8 +62,8 @@ pub struct CreateArgs {
     /// Security options: no-new-privileges, seccomp=unconfined|PROFILE.json
     #[arg(long = "security-opt", value_name = "OPTION")]
     pub security_opt: Vec<String>,
-    /// Network: slirp4netns[:OPTIONS] (the default), none, host,
-    /// container:NAME or ns:PATH
+    /// Network: slirp4netns[:OPTIONS] (the default), pasta[:OPTIONS],
+    /// none, host, container:NAME or ns:PATH
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
     /// Publish a container's port on the host

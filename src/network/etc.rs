@@ -6,7 +6,7 @@
 use super::{Mode, slirp};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
 /// `--dns`, `--dns-search` and `--dns-option`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +61,9 @@ impl EtcFiles<'_> {
             Mode::Slirp4netns(options) if options.allow_host_loopback => {
                 Some(slirp::GATEWAY_ADDRESS.to_string())
             }
-            Mode::Slirp4netns(_) => first_outward_address().map(|a| a.to_string()),
+            Mode::Slirp4netns(_) => super::host::first_outward_address().map(|a| a.to_string()),
+            // pasta maps the gateway's address to the host.
+            Mode::Pasta(_) => super::host::default_gateway().map(|a| a.to_string()),
             Mode::Host => Some("127.0.0.1".to_string()),
             _ => None,
         }
@@ -70,7 +72,10 @@ impl EtcFiles<'_> {
     pub fn hosts(&self) -> String {
         let mut hosts =
             String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-        let own = self.mode.container_address().unwrap_or("127.0.1.1");
+        let own = self
+            .mode
+            .addresses()
+            .map_or_else(|| "127.0.1.1".to_string(), |(own, _)| own);
         let mut names = vec![self.hostname];
         if !self.name.is_empty() && self.name != self.hostname {
             names.push(self.name);
@@ -106,6 +111,7 @@ impl EtcFiles<'_> {
         } else {
             match self.mode {
                 Mode::Slirp4netns(_) => vec![slirp::DNS_ADDRESS.to_string()],
+                Mode::Pasta(_) => vec![super::pasta::DNS_ADDRESS.to_string()],
                 Mode::Host | Mode::Container(_) | Mode::Namespace(_) => lines("nameserver"),
                 Mode::None => Vec::new(),
             }
@@ -128,36 +134,6 @@ impl EtcFiles<'_> {
         }
         text
     }
-}
-
-/// The first IPv4 address of an interface that is up and not loopback.
-fn first_outward_address() -> Option<Ipv4Addr> {
-    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `list`, freed below with freeifaddrs.
-    if unsafe { libc::getifaddrs(&mut list) } != 0 {
-        return None;
-    }
-    let mut found = None;
-    let mut entry = list;
-    while !entry.is_null() && found.is_none() {
-        // SAFETY: a node of the list getifaddrs returned, still allocated.
-        let ifa = unsafe { &*entry };
-        let up = ifa.ifa_flags & (libc::IFF_UP as u32) != 0;
-        let loopback = ifa.ifa_flags & (libc::IFF_LOOPBACK as u32) != 0;
-        // SAFETY: ifa_addr, when set, points at a sockaddr whose family
-        // says its type; AF_INET is a sockaddr_in.
-        let address = unsafe { ifa.ifa_addr.as_ref() }
-            .filter(|a| i32::from(a.sa_family) == libc::AF_INET)
-            .map(|a| unsafe { &*(a as *const libc::sockaddr as *const libc::sockaddr_in) })
-            .map(|a| Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr)));
-        if up && !loopback {
-            found = address;
-        }
-        entry = ifa.ifa_next;
-    }
-    // SAFETY: the list getifaddrs returned, freed once.
-    unsafe { libc::freeifaddrs(list) };
-    found
 }
 
 #[cfg(test)]

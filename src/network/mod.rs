@@ -6,10 +6,14 @@
 //! helper, which listens on the host and forwards into the namespace.
 
 mod etc;
+mod helper;
+mod host;
+pub mod pasta;
 pub mod ports;
 pub mod slirp;
 
 pub use etc::{DnsConfig, EtcFiles, parse_add_host};
+pub use helper::Namespaces;
 
 use anyhow::{Context, Result, bail};
 use ports::PortBinding;
@@ -25,6 +29,8 @@ pub enum Mode {
     Host,
     /// A namespace of its own, connected by slirp4netns (the default).
     Slirp4netns(slirp::Options),
+    /// A namespace of its own, connected by pasta with these extra options.
+    Pasta(Vec<String>),
     /// Another container's namespace (its full ID).
     Container(String),
     /// The namespace behind a path (`/proc/PID/ns/net`, a bind mount).
@@ -45,29 +51,43 @@ impl Mode {
             "slirp4netns" => Self::Slirp4netns(slirp::Options::parse(options)?),
             "container" if !options.is_empty() => Self::Container(options.to_string()),
             "ns" if options.starts_with('/') => Self::Namespace(PathBuf::from(options)),
-            "pasta" => bail!("--network pasta is not supported yet: use slirp4netns"),
+            "pasta" => Self::Pasta(
+                options
+                    .split(',')
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
             _ => bail!(
                 "invalid --network {text:?}: rpod takes none, host, slirp4netns[:OPTIONS], \
-                 container:NAME or ns:PATH"
+                 pasta[:OPTIONS], container:NAME or ns:PATH"
             ),
         })
     }
 
     /// Whether the container gets a network namespace of its own.
     pub fn own_namespace(&self) -> bool {
-        matches!(self, Self::None | Self::Slirp4netns(_))
+        matches!(self, Self::None | Self::Slirp4netns(_) | Self::Pasta(_))
     }
 
-    /// Whether `-p` can publish ports on this network.
+    /// Whether a helper connects the namespace, and so `-p` can publish
+    /// ports on it.
     pub fn publishes_ports(&self) -> bool {
-        matches!(self, Self::Slirp4netns(_))
+        matches!(self, Self::Slirp4netns(_) | Self::Pasta(_))
     }
 
-    /// The container's own address (`None` without a network of its own
-    /// that reaches out).
-    pub fn container_address(&self) -> Option<&'static str> {
+    /// The container's own address and its gateway (`None` without a
+    /// network of its own that reaches out). pasta copies the host's.
+    pub fn addresses(&self) -> Option<(String, String)> {
         match self {
-            Self::Slirp4netns(_) => Some(slirp::GUEST_ADDRESS),
+            Self::Slirp4netns(_) => Some((
+                slirp::GUEST_ADDRESS.to_string(),
+                slirp::GATEWAY_ADDRESS.to_string(),
+            )),
+            Self::Pasta(_) => Some((
+                host::first_outward_address()?.to_string(),
+                host::default_gateway()?.to_string(),
+            )),
             _ => None,
         }
     }
@@ -87,16 +107,23 @@ pub fn default_mode(config: &crate::config::Config) -> String {
 /// the ports it publishes.
 #[derive(Default)]
 pub struct Attached {
-    slirp: Option<slirp::Slirp>,
+    helper: Option<Helper>,
     /// Every published port, with its host port.
     pub ports: Vec<PortBinding>,
+}
+
+enum Helper {
+    Slirp(slirp::Slirp),
+    Pasta(pasta::Pasta),
 }
 
 impl Attached {
     /// Tells the helper to end, without waiting for it.
     pub fn stop(&mut self) {
-        if let Some(slirp) = &mut self.slirp {
-            slirp.stop();
+        match &mut self.helper {
+            Some(Helper::Slirp(slirp)) => slirp.stop(),
+            Some(Helper::Pasta(pasta)) => pasta.stop(),
+            None => {}
         }
     }
 }
@@ -107,7 +134,7 @@ impl Attached {
 pub fn attach(
     mode: &Mode,
     ports: &[PortBinding],
-    namespaces: &slirp::Namespaces,
+    namespaces: &Namespaces,
     runtime_dir: &Path,
 ) -> Result<Attached> {
     match mode {
@@ -116,7 +143,18 @@ pub fn attach(
                 slirp::Slirp::start(options, namespaces, runtime_dir, !ports.is_empty())?;
             let ports = slirp.publish(ports)?;
             Ok(Attached {
-                slirp: Some(slirp),
+                helper: Some(Helper::Slirp(slirp)),
+                ports,
+            })
+        }
+        Mode::Pasta(options) => {
+            // pasta binds the host ports itself at its start: the chosen
+            // ports are let go just before.
+            let mut ports = ports.to_vec();
+            drop(ports::choose_free(&mut ports)?);
+            let pasta = pasta::Pasta::start(options, namespaces, runtime_dir, &ports)?;
+            Ok(Attached {
+                helper: Some(Helper::Pasta(pasta)),
                 ports,
             })
         }

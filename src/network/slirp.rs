@@ -4,9 +4,9 @@
 //! ends it by closing its exit pipe (which also happens when the monitor
 //! dies, however it dies).
 
+use super::helper::{Namespaces, default_signals, last_line, place_descriptors, wait_ready};
 use super::ports::{HeldPort, PortBinding};
 use anyhow::{Context, Result, bail};
-use rustix::event::{PollFd, PollFlags};
 use rustix::fd::{AsRawFd, OwnedFd};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -73,30 +73,6 @@ impl Options {
     }
 }
 
-/// The container's network and user namespaces, opened by the monitor
-/// as soon as the init exists: once the init changes its credentials
-/// (as it does in a user namespace of its own), the kernel no longer lets
-/// other processes open them through `/proc`.
-pub struct Namespaces {
-    net: OwnedFd,
-    user: OwnedFd,
-}
-
-impl Namespaces {
-    pub fn of(pid: rustix::process::Pid) -> Result<Self> {
-        let open = |kind: &str| -> Result<OwnedFd> {
-            let path = format!("/proc/{}/ns/{kind}", pid.as_raw_nonzero());
-            let file = std::fs::File::open(&path)
-                .with_context(|| format!("cannot open the container's namespace {path}"))?;
-            Ok(file.into())
-        };
-        Ok(Self {
-            net: open("net")?,
-            user: open("user")?,
-        })
-    }
-}
-
 /// A running slirp4netns; dropping it ends it.
 pub struct Slirp {
     child: std::process::Child,
@@ -154,26 +130,11 @@ impl Slirp {
             namespaces.user.as_raw_fd(),
         ];
         // SAFETY: between fork and exec the closure only makes raw
-        // syscalls (fcntl, dup2), which are async-signal-safe. (std resets
-        // the signal mask the monitor set for itself.)
+        // syscalls (fcntl, dup2, sigprocmask), which are async-signal-safe.
         unsafe {
             command.pre_exec(move || {
-                // Copies above 6 first, so that no target overwrites
-                // another's source; dup2 leaves 3 to 6 open across the
-                // exec, the copies close.
-                let mut copies = [0; 4];
-                for (copy, source) in copies.iter_mut().zip(sources) {
-                    *copy = libc::fcntl(source, libc::F_DUPFD_CLOEXEC, 7);
-                    if *copy < 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                }
-                for (target, copy) in (3..).zip(copies) {
-                    if libc::dup2(copy, target) < 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                }
-                Ok(())
+                place_descriptors(&sources)?;
+                default_signals()
             });
         }
         let child = command.spawn().map_err(|e| match e.kind() {
@@ -189,7 +150,7 @@ impl Slirp {
             exit: Some(exit_write),
             runtime_dir: runtime_dir.to_path_buf(),
         };
-        if let Err(e) = wait_ready(&ready_read) {
+        if let Err(e) = wait_ready(&ready_read, READY_TIMEOUT_SECONDS) {
             drop(slirp);
             let said = last_line(&log_path);
             bail!("slirp4netns could not set up the network: {e}{said}");
@@ -303,40 +264,6 @@ impl Drop for Slirp {
 /// How long an older slirp4netns may take to bind its API socket once
 /// ready.
 const API_SOCKET_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Waits for slirp4netns's byte on the ready pipe; the pipe closing
-/// without one means it died.
-fn wait_ready(ready: &OwnedFd) -> Result<()> {
-    let mut fds = [PollFd::new(ready, PollFlags::IN)];
-    let timeout = rustix::event::Timespec {
-        tv_sec: READY_TIMEOUT_SECONDS,
-        tv_nsec: 0,
-    };
-    loop {
-        match rustix::event::poll(&mut fds, Some(&timeout)) {
-            Ok(0) => bail!("it was not ready after {READY_TIMEOUT_SECONDS} s"),
-            Ok(_) => break,
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let mut byte = [0u8; 1];
-    match rustix::io::read(ready, &mut byte) {
-        Ok(1) => Ok(()),
-        Ok(_) => bail!("it exited"),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `: LINE` for the last line slirp4netns wrote, or nothing.
-fn last_line(log: &Path) -> String {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    text.lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| format!(" ({})", l.trim()))
-        .unwrap_or_default()
-}
 
 #[cfg(test)]
 mod tests {

@@ -218,7 +218,7 @@ pub fn spawn(spec: &Spec, stdio: Stdio) -> Result<Started> {
     // Opened while the init still has the monitor's credentials.
     let namespaces = network_ready
         .as_ref()
-        .map(|_| crate::network::slirp::Namespaces::of(pid))
+        .map(|_| crate::network::Namespaces::of(pid))
         .transpose();
     if let (Some(maps), Some((read, write))) = (&spec.userns, maps_written) {
         drop(read);

@@ -1,0 +1,163 @@
+//! pasta (Debian package `passt`): a faster user-mode network than
+//! slirp4netns. It copies the host's addresses and routes into the
+//! container's namespace, forwards published ports itself, and maps the
+//! gateway's address to the host. It runs in the foreground under a small
+//! guard process (see `guard`), and tells it is ready by writing its PID
+//! into a pipe.
+
+mod guard;
+
+use super::helper::{Namespaces, last_line, wait_ready};
+use super::ports::PortBinding;
+use anyhow::{Context, Result, bail};
+use rustix::fd::AsRawFd;
+use std::path::Path;
+
+/// The address inside at which pasta answers DNS queries with the host's
+/// resolver.
+pub const DNS_ADDRESS: &str = "169.254.1.1";
+
+/// How long pasta may take to configure the network.
+const READY_TIMEOUT_SECONDS: i64 = 10;
+
+/// A running pasta, behind its guard; dropping it ends it and waits.
+pub struct Pasta {
+    guard: rustix::process::Pid,
+}
+
+/// The guard's exit code when there is no pasta to run.
+const NOT_INSTALLED: i32 = 127;
+
+impl Pasta {
+    /// Starts pasta on the container's namespaces with the user's extra
+    /// `options`, publishing `ports` (host ports already chosen), and
+    /// returns once it has configured the namespace. Its messages go to
+    /// `pasta.log` in `runtime_dir`; a failure quotes the last one.
+    pub fn start(
+        options: &[String],
+        namespaces: &Namespaces,
+        runtime_dir: &Path,
+        ports: &[PortBinding],
+    ) -> Result<Self> {
+        let log_path = runtime_dir.join("pasta.log");
+        let log = std::fs::File::create(&log_path)
+            .with_context(|| format!("cannot create {}", log_path.display()))?;
+        let (ready_read, ready_write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+            .context("cannot create a pipe")?;
+        let mut command = std::process::Command::new("pasta");
+        command
+            .args(["--foreground", "--quiet", "--config-net", "--no-netns-quit"])
+            // Its PID, written once it is ready, goes into the pipe.
+            .args(["--pid", "/proc/self/fd/3"])
+            .args(["--netns", "/proc/self/fd/4"])
+            // pasta refuses to enter the namespace it is in already.
+            .args(
+                (!namespaces.user_is_ours)
+                    .then_some(["--userns", "/proc/self/fd/5"])
+                    .into_iter()
+                    .flatten(),
+            )
+            .args(["--dns-forward", DNS_ADDRESS])
+            .args(["-T", "none", "-U", "none"])
+            .args(port_flags(ports, "tcp", "-t"))
+            .args(port_flags(ports, "udp", "-u"))
+            .args(options)
+            .current_dir(runtime_dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null());
+        let sources = [
+            ready_write.as_raw_fd(),
+            namespaces.net.as_raw_fd(),
+            namespaces.user.as_raw_fd(),
+            log.as_raw_fd(),
+        ];
+        // SAFETY: the monitor is single-threaded; the child only runs
+        // `guard`, which never returns.
+        let guard = unsafe { libc::fork() };
+        if guard < 0 {
+            return Err(std::io::Error::last_os_error()).context("cannot start pasta");
+        }
+        if guard == 0 {
+            guard::run(command, &sources);
+        }
+        drop((ready_write, log));
+        let pasta = Self {
+            guard: rustix::process::Pid::from_raw(guard).context("fork returned an invalid pid")?,
+        };
+        if let Err(e) = wait_ready(&ready_read, READY_TIMEOUT_SECONDS) {
+            let code = pasta.end();
+            if code == Some(NOT_INSTALLED) {
+                bail!(
+                    "pasta is not installed: install the passt package, \
+                     or run with --network slirp4netns, none or host"
+                );
+            }
+            let said = last_line(&log_path);
+            bail!("pasta could not set up the network: {e}{said}");
+        }
+        Ok(pasta)
+    }
+
+    /// Tells pasta (through its guard) to exit; it is waited for when
+    /// dropped.
+    pub fn stop(&mut self) {
+        let _ = rustix::process::kill_process(self.guard, rustix::process::Signal::TERM);
+    }
+
+    /// Stops pasta and waits for its guard; returns the guard's exit code.
+    fn end(mut self) -> Option<i32> {
+        self.stop();
+        let code = crate::process::wait_exit_code(self.guard).ok();
+        std::mem::forget(self);
+        code
+    }
+}
+
+impl Drop for Pasta {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = crate::process::wait_exit_code(self.guard);
+    }
+}
+
+/// `-t`/`-u` specs for the bindings of `protocol`: `[ADDRESS/]HOST:CTR`,
+/// or `none`.
+fn port_flags(ports: &[PortBinding], protocol: &str, flag: &'static str) -> Vec<String> {
+    let specs: Vec<String> = ports
+        .iter()
+        .filter(|b| b.protocol == protocol)
+        .map(|b| {
+            let address = match b.host_ip.is_unspecified() {
+                true => String::new(),
+                false => format!("{}/", b.host_ip),
+            };
+            format!("{address}{}:{}", b.host_port, b.container_port)
+        })
+        .collect();
+    let specs = if specs.is_empty() {
+        vec!["none".to_string()]
+    } else {
+        specs
+    };
+    specs
+        .into_iter()
+        .flat_map(|spec| [flag.to_string(), spec])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_specs_follow_pastas_syntax() {
+        let mut ports = super::super::ports::parse_publish("127.0.0.1:18080:80").unwrap();
+        ports.extend(super::super::ports::parse_publish("9000:9000/udp").unwrap());
+        assert_eq!(
+            port_flags(&ports, "tcp", "-t"),
+            ["-t", "127.0.0.1/18080:80"]
+        );
+        assert_eq!(port_flags(&ports, "udp", "-u"), ["-u", "9000:9000"]);
+        assert_eq!(port_flags(&[], "udp", "-u"), ["-u", "none"]);
+    }
+}
