@@ -394,6 +394,14 @@ fn a_container_joins_anothers_network() {
         "first",
     ]);
     assert_eq!(mode, "slirp4netns\n");
+    // The same namespace named by its path.
+    let pid = env.ok(&["inspect", "--format", "{{.State.Pid}}", "first"]);
+    let by_path = format!("ns:/proc/{}/ns/net", pid.trim());
+    let out = env.run_sh(
+        &["--network", &by_path],
+        "wget -qO- http://127.0.0.1/index.html",
+    );
+    assert_eq!(out, "hello\n");
     env.ok(&["stop", "-t", "1", "first"]);
     let stderr = env.fails(
         &[
@@ -560,6 +568,39 @@ fn bad_network_flags_are_refused_before_anything_is_made() {
         assert_eq!(stderr, format!("Error: {message}\n"));
     }
     assert_eq!(env.ok(&["ps", "-a", "-q"]), "");
+}
+
+#[test]
+fn host_network_is_shared_with_a_warning() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let out = env.rpod(&[
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        "-p",
+        "80",
+        &image,
+        "sh",
+        "-c",
+        "test -e /sys/class/net/tap0 || echo no tap; grep -c nameserver /etc/resolv.conf",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let host_servers = std::fs::read_to_string("/etc/resolv.conf")
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("nameserver"))
+        .count();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("no tap\n{host_servers}\n")
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "WARNING: --network host: the container shares the host's network, it is not isolated from it\n\
+         WARNING: published ports are discarded when using host network mode\n"
+    );
 }
 
 #[test]
