@@ -527,6 +527,7 @@ fn missing_or_failing_slirp4netns_is_one_clear_error() {
 fn bad_network_flags_are_refused_before_anything_is_made() {
     let env = TestEnv::new();
     let image = env.pulled_busybox();
+    env.ok(&["create", "--name", "first", &image]);
     for (flags, message) in [
         (
             vec!["--network", "bogus"],
@@ -560,6 +561,14 @@ fn bad_network_flags_are_refused_before_anything_is_made() {
             vec!["--network", "container:nobody"],
             "no such container: nobody",
         ),
+        (
+            vec!["--network", "container:first", "--dns", "1.1.1.1"],
+            "conflicting options: --dns and the network mode container",
+        ),
+        (
+            vec!["--network", "container:first", "--hostname", "h"],
+            "conflicting options: --hostname and the network mode container",
+        ),
     ] {
         let mut args = vec!["create"];
         args.extend(flags);
@@ -567,7 +576,7 @@ fn bad_network_flags_are_refused_before_anything_is_made() {
         let stderr = env.fails(&args, 125);
         assert_eq!(stderr, format!("Error: {message}\n"));
     }
-    assert_eq!(env.ok(&["ps", "-a", "-q"]), "");
+    assert_eq!(env.ok(&["ps", "-a", "--format", "{{.Names}}"]), "first\n");
 }
 
 #[test]
@@ -645,4 +654,25 @@ fn pasta_publishes_ports_and_ends_with_its_container() {
         .unwrap();
     assert!(killed.success());
     eventually("pasta ends with the monitor", || all_gone(&pastas));
+}
+
+#[test]
+fn a_published_port_is_free_again_once_run_returns() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let published = format!("{}:80", free_port());
+    for network in ["slirp4netns", "slirp4netns", "pasta", "pasta"] {
+        let out = env.ok(&[
+            "run",
+            "--rm",
+            "--network",
+            network,
+            "-p",
+            &published,
+            &image,
+            "echo",
+            "ran",
+        ]);
+        assert_eq!(out, "ran\n", "{network}");
+    }
 }

@@ -201,6 +201,9 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .transpose()?;
     let store = ctx.store()?;
     let network = network_mode(ctx, &store, args)?;
+    if network.starts_with("container:") {
+        refuse_with_shared_network(args)?;
+    }
     let dns = dns_options(args)?;
     let add_hosts = args
         .add_host
@@ -308,6 +311,22 @@ fn network_mode(ctx: &Context, store: &Store, args: &CreateArgs) -> Result<Strin
     })
 }
 
+/// A container on another's network uses that one's /etc/hosts and
+/// resolv.conf: the flags that would change them conflict, as in Docker.
+fn refuse_with_shared_network(args: &CreateArgs) -> Result<()> {
+    let given = [
+        ("dns", !args.dns.is_empty()),
+        ("dns-search", !args.dns_search.is_empty()),
+        ("dns-option", !args.dns_option.is_empty()),
+        ("add-host", !args.add_host.is_empty()),
+        ("hostname", args.hostname.is_some()),
+    ];
+    match given.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => bail!("conflicting options: --{flag} and the network mode container"),
+        None => Ok(()),
+    }
+}
+
 fn dns_options(args: &CreateArgs) -> Result<crate::network::DnsConfig> {
     let servers = args
         .dns
@@ -342,8 +361,14 @@ fn published_ports(
         .as_object()
         .map(|m| m.keys().cloned().collect::<Vec<_>>())
         .unwrap_or_default();
-    let mut exposed = Vec::new();
-    for text in image_exposed.iter().chain(&args.expose) {
+    // The image may expose ports rpod cannot publish (sctp): they are
+    // left out; `--expose` must be right.
+    let mut exposed: Vec<_> = image_exposed
+        .iter()
+        .filter_map(|text| ports::parse_exposed(text).ok())
+        .flatten()
+        .collect();
+    for text in &args.expose {
         exposed.extend(ports::parse_exposed(text)?);
     }
     let mut bindings = Vec::new();

@@ -419,10 +419,14 @@ impl Relay {
             if let Some(code) = self.exit_code
                 && self.outputs.is_empty()
             {
-                // No helper outlives the run it served: it is told now,
-                // and waited for once the clients have heard the end.
-                if let Some(network) = &mut self.network {
-                    network.stop();
+                // No helper outlives the run it served. Published ports
+                // must be free again once the container shows as ended;
+                // a helper without any is only told now, and waited for
+                // once the clients have heard the end (its sandbox takes
+                // a while to go).
+                match &mut self.network {
+                    Some(network) if network.ports.is_empty() => network.stop(),
+                    _ => self.network = None,
                 }
                 return code;
             }
@@ -554,6 +558,8 @@ impl Relay {
 
     /// Runs the workload again and records it as running.
     fn restart(&mut self, store: &crate::store::Store, record: &ContainerRecord) -> Result<()> {
+        // The last run's helper is gone before the next one binds.
+        self.network = None;
         let workload = Workload::spawn(&self.spec, record, self.terminal_size)?;
         let ports = workload.network.ports.clone();
         self.take(workload);

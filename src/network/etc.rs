@@ -61,7 +61,7 @@ impl EtcFiles<'_> {
             Mode::Slirp4netns(options) if options.allow_host_loopback => {
                 Some(slirp::GATEWAY_ADDRESS.to_string())
             }
-            Mode::Slirp4netns(_) => super::host::first_outward_address().map(|a| a.to_string()),
+            Mode::Slirp4netns(_) => super::host::outward_address().map(|a| a.to_string()),
             // pasta maps the gateway's address to the host.
             Mode::Pasta(_) => super::host::default_gateway().map(|a| a.to_string()),
             Mode::Host => Some("127.0.0.1".to_string()),

@@ -39,7 +39,23 @@ impl Namespaces {
     }
 }
 
-/// In a child between fork and exec: puts `sources` on descriptors 3, 4,
+/// In a child between fork and exec: lets `fds` stay open across the
+/// exec (the helper is told their numbers).
+///
+/// # Safety
+/// Async-signal-safe: only raw syscalls.
+pub(super) fn keep_open(fds: &[i32]) -> std::io::Result<()> {
+    for &fd in fds {
+        // SAFETY: fcntl on descriptors this process holds.
+        if unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// In a child of a plain fork (before any descriptor of its own is
+/// made): puts `sources` on descriptors 3, 4,
 /// … (open across the exec). Copies above them first, so that no target
 /// overwrites another's source; the copies close at the exec.
 ///

@@ -85,7 +85,7 @@ impl Mode {
                 slirp::GATEWAY_ADDRESS.to_string(),
             )),
             Self::Pasta(_) => Some((
-                host::first_outward_address()?.to_string(),
+                host::outward_address()?.to_string(),
                 host::default_gateway()?.to_string(),
             )),
             _ => None,

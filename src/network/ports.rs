@@ -140,11 +140,24 @@ impl HeldPort {
     }
 
     pub fn port(&self) -> u16 {
-        let address = match self {
+        self.address().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Whether this socket holds `binding`'s host address and port.
+    pub fn holds(&self, binding: &PortBinding) -> bool {
+        let protocol = match self {
+            Self::Tcp(_) => "tcp",
+            Self::Udp(_) => "udp",
+        };
+        let wanted = std::net::SocketAddr::from((binding.host_ip, binding.host_port));
+        protocol == binding.protocol && self.address().ok() == Some(wanted)
+    }
+
+    fn address(&self) -> std::io::Result<std::net::SocketAddr> {
+        match self {
             Self::Tcp(socket) => socket.local_addr(),
             Self::Udp(socket) => socket.local_addr(),
-        };
-        address.map(|a| a.port()).unwrap_or(0)
+        }
     }
 }
 
@@ -157,14 +170,30 @@ pub fn check_available(bindings: &[PortBinding]) -> Result<()> {
     Ok(())
 }
 
-/// Gives every random host port (0) a free one. The ports chosen stay
-/// held by the returned sockets, so that no two bindings get the same.
+/// Gives every random host port (0) a free one, none of the fixed ones
+/// asked for beside it. The ports chosen stay held by the returned
+/// sockets, so that no two bindings get the same.
 pub fn choose_free(bindings: &mut [PortBinding]) -> Result<Vec<HeldPort>> {
+    let fixed: Vec<(String, u16)> = bindings
+        .iter()
+        .filter(|b| b.host_port != 0)
+        .map(|b| (b.protocol.clone(), b.host_port))
+        .collect();
     let mut held = Vec::new();
+    // Ports the kernel offered that a fixed binding wants: held while
+    // choosing, so that it offers others.
+    let mut passed_over = Vec::new();
     for binding in bindings.iter_mut().filter(|b| b.host_port == 0) {
-        let socket = HeldPort::bind(binding)?;
-        binding.host_port = socket.port();
-        held.push(socket);
+        loop {
+            let socket = HeldPort::bind(binding)?;
+            if fixed.contains(&(binding.protocol.clone(), socket.port())) {
+                passed_over.push(socket);
+                continue;
+            }
+            binding.host_port = socket.port();
+            held.push(socket);
+            break;
+        }
     }
     Ok(held)
 }
@@ -201,7 +230,7 @@ pub fn ps_column(bindings: &[PortBinding]) -> String {
     }
     let range = |first: u16, count: u16| match count {
         1 => first.to_string(),
-        _ => format!("{first}-{}", first + count - 1),
+        _ => format!("{first}-{}", u32::from(first) + u32::from(count) - 1),
     };
     groups
         .iter()
@@ -296,6 +325,8 @@ mod tests {
 
     #[test]
     fn ps_folds_consecutive_ports() {
+        let top = parse_publish("65534-65535:65534-65535").unwrap();
+        assert_eq!(ps_column(&top), "0.0.0.0:65534-65535->65534-65535/tcp");
         let mut bindings = parse_publish("20000-20002:30000-30002").unwrap();
         bindings.extend(parse_publish("127.0.0.1:18080:8080").unwrap());
         bindings.extend(parse_publish("9000:9000/udp").unwrap());

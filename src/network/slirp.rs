@@ -4,8 +4,8 @@
 //! ends it by closing its exit pipe (which also happens when the monitor
 //! dies, however it dies).
 
-use super::helper::{Namespaces, default_signals, last_line, place_descriptors, wait_ready};
-use super::ports::{HeldPort, PortBinding};
+use super::helper::{Namespaces, default_signals, keep_open, last_line, wait_ready};
+use super::ports::PortBinding;
 use anyhow::{Context, Result, bail};
 use rustix::fd::{AsRawFd, OwnedFd};
 use serde::{Deserialize, Serialize};
@@ -104,9 +104,17 @@ impl Slirp {
         let pipe = || rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC);
         let (ready_read, ready_write) = pipe().context("cannot create a pipe")?;
         let (exit_read, exit_write) = pipe().context("cannot create a pipe")?;
+        let [ready, exit, net, user] = [
+            ready_write.as_raw_fd(),
+            exit_read.as_raw_fd(),
+            namespaces.net.as_raw_fd(),
+            namespaces.user.as_raw_fd(),
+        ];
         let mut command = std::process::Command::new("slirp4netns");
         command
-            .args(["--configure", "--ready-fd=3", "--exit-fd=4"])
+            .arg("--configure")
+            .arg(format!("--ready-fd={ready}"))
+            .arg(format!("--exit-fd={exit}"))
             .arg(format!("--mtu={}", options.mtu))
             .args(["--enable-sandbox", "--enable-seccomp"])
             .args(
@@ -116,24 +124,20 @@ impl Slirp {
                     .flatten(),
             )
             .args((!options.allow_host_loopback).then_some("--disable-host-loopback"))
-            // It opens the namespaces through its own descriptors 5 and 6.
-            .args(["--netns-type=path", "--userns-path=/proc/self/fd/6"])
-            .args(["/proc/self/fd/5", "tap0"])
+            // It opens the namespaces through the descriptors it inherits.
+            .arg("--netns-type=path")
+            .arg(format!("--userns-path=/proc/self/fd/{user}"))
+            .arg(format!("/proc/self/fd/{net}"))
+            .arg("tap0")
             .current_dir(runtime_dir)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(log);
-        let sources = [
-            ready_write.as_raw_fd(),
-            exit_read.as_raw_fd(),
-            namespaces.net.as_raw_fd(),
-            namespaces.user.as_raw_fd(),
-        ];
         // SAFETY: between fork and exec the closure only makes raw
-        // syscalls (fcntl, dup2, sigprocmask), which are async-signal-safe.
+        // syscalls (fcntl, sigprocmask), which are async-signal-safe.
         unsafe {
             command.pre_exec(move || {
-                place_descriptors(&sources)?;
+                keep_open(&[ready, exit, net, user])?;
                 default_signals()
             });
         }
@@ -145,12 +149,14 @@ impl Slirp {
             _ => anyhow::Error::new(e).context("cannot start slirp4netns"),
         })?;
         drop((ready_write, exit_read));
-        let slirp = Self {
+        let mut slirp = Self {
             child,
             exit: Some(exit_write),
             runtime_dir: runtime_dir.to_path_buf(),
         };
         if let Err(e) = wait_ready(&ready_read, READY_TIMEOUT_SECONDS) {
+            // Before it is ready it does not watch its exit pipe.
+            let _ = slirp.child.kill();
             drop(slirp);
             let said = last_line(&log_path);
             bail!("slirp4netns could not set up the network: {e}{said}");
@@ -174,6 +180,10 @@ impl Slirp {
         let mut socket = self
             .connect()
             .context("cannot reach slirp4netns's API socket")?;
+        // A slirp4netns that stops answering must not hang the monitor.
+        socket.set_read_timeout(Some(std::time::Duration::from_secs(
+            READY_TIMEOUT_SECONDS as u64,
+        )))?;
         socket.write_all(request.to_string().as_bytes())?;
         socket.shutdown(std::net::Shutdown::Write)?;
         let mut reply = String::new();
@@ -225,21 +235,13 @@ impl Slirp {
         for binding in &bindings {
             // The port chosen for it is let go just before slirp4netns
             // binds it; the others stay held, so no two get the same.
-            if let Some(index) = held.iter().position(|h| holds(h, binding)) {
+            if let Some(index) = held.iter().position(|h| h.holds(binding)) {
                 drop(held.swap_remove(index));
             }
             self.add_hostfwd(binding)?;
         }
         Ok(bindings)
     }
-}
-
-fn holds(held: &HeldPort, binding: &PortBinding) -> bool {
-    let protocol = match held {
-        HeldPort::Tcp(_) => "tcp",
-        HeldPort::Udp(_) => "udp",
-    };
-    held.port() == binding.host_port && protocol == binding.protocol
 }
 
 impl Slirp {
@@ -257,7 +259,6 @@ impl Drop for Slirp {
             // It exits as soon as it sees the pipe closed.
             let _ = self.child.wait();
         }
-        let _ = std::fs::remove_file(self.runtime_dir.join(API_SOCKET));
     }
 }
 

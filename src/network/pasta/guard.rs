@@ -54,14 +54,28 @@ fn guard(mut command: std::process::Command, sources: &[i32; 4]) -> std::io::Res
     // Only pasta holds the ready pipe now: it closes when pasta dies.
     // SAFETY: the descriptors placed above, not used again.
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, 6u32, 0u32) };
+    match relay(&signals, &mut pasta) {
+        Ok(code) => Ok(code),
+        Err(_) => {
+            // Whatever went wrong here, pasta must not be left alone.
+            let _ = pasta.kill();
+            let _ = pasta.wait();
+            Ok(1)
+        }
+    }
+}
+
+/// Passes SIGTERM on to pasta until it exits; returns its exit code.
+fn relay(signals: &OwnedFd, pasta: &mut std::process::Child) -> std::io::Result<i32> {
     let pid = rustix::process::Pid::from_raw(pasta.id() as i32);
     let mut info = [0u8; 128];
     loop {
         // One `signalfd_siginfo` (128 bytes) per signal; the number first.
-        match rustix::io::read(&signals, &mut info) {
+        match rustix::io::read(signals, &mut info) {
             Ok(n) if n == info.len() => {}
             Err(rustix::io::Errno::INTR) => continue,
-            _ => return Ok(1),
+            Ok(_) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Err(e) => return Err(e.into()),
         }
         if i32::from_ne_bytes([info[0], info[1], info[2], info[3]]) == libc::SIGTERM
             && let Some(pid) = pid

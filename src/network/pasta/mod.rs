@@ -58,9 +58,7 @@ impl Pasta {
                     .flatten(),
             )
             .args(["--dns-forward", DNS_ADDRESS])
-            .args(["-T", "none", "-U", "none"])
-            .args(port_flags(ports, "tcp", "-t"))
-            .args(port_flags(ports, "udp", "-u"))
+            .args(forwarding_flags(ports, options))
             .args(options)
             .current_dir(runtime_dir)
             .stdin(std::process::Stdio::null())
@@ -120,8 +118,35 @@ impl Drop for Pasta {
     }
 }
 
-/// `-t`/`-u` specs for the bindings of `protocol`: `[ADDRESS/]HOST:CTR`,
-/// or `none`.
+/// The port forwarding flags: the published ports, and nothing else
+/// forwarded either way, except where the user's own `options` say how.
+fn forwarding_flags(ports: &[PortBinding], options: &[String]) -> Vec<String> {
+    let given = |short: &str, long: &str| {
+        options
+            .iter()
+            .any(|o| o == short || o == long || o.starts_with(&format!("{long}=")))
+    };
+    let mut flags = Vec::new();
+    for (protocol, short, long, back_short, back_long) in [
+        ("tcp", "-t", "--tcp-ports", "-T", "--tcp-ns"),
+        ("udp", "-u", "--udp-ports", "-U", "--udp-ns"),
+    ] {
+        let published = port_flags(ports, protocol, short);
+        if !(published.is_empty() && given(short, long)) {
+            flags.extend(if published.is_empty() {
+                vec![short.to_string(), "none".to_string()]
+            } else {
+                published
+            });
+        }
+        if !given(back_short, back_long) {
+            flags.extend([back_short.to_string(), "none".to_string()]);
+        }
+    }
+    flags
+}
+
+/// `-t`/`-u` flags for the bindings of `protocol`: `[ADDRESS/]HOST:CTR`.
 fn port_flags(ports: &[PortBinding], protocol: &str, flag: &'static str) -> Vec<String> {
     let specs: Vec<String> = ports
         .iter()
@@ -134,11 +159,6 @@ fn port_flags(ports: &[PortBinding], protocol: &str, flag: &'static str) -> Vec<
             format!("{address}{}:{}", b.host_port, b.container_port)
         })
         .collect();
-    let specs = if specs.is_empty() {
-        vec!["none".to_string()]
-    } else {
-        specs
-    };
     specs
         .into_iter()
         .flat_map(|spec| [flag.to_string(), spec])
@@ -154,10 +174,27 @@ mod tests {
         let mut ports = super::super::ports::parse_publish("127.0.0.1:18080:80").unwrap();
         ports.extend(super::super::ports::parse_publish("9000:9000/udp").unwrap());
         assert_eq!(
-            port_flags(&ports, "tcp", "-t"),
-            ["-t", "127.0.0.1/18080:80"]
+            forwarding_flags(&ports, &[]),
+            [
+                "-t",
+                "127.0.0.1/18080:80",
+                "-T",
+                "none",
+                "-u",
+                "9000:9000",
+                "-U",
+                "none"
+            ]
         );
-        assert_eq!(port_flags(&ports, "udp", "-u"), ["-u", "9000:9000"]);
-        assert_eq!(port_flags(&[], "udp", "-u"), ["-u", "none"]);
+        // The user's own forwarding options replace rpod's defaults.
+        let options = [
+            "-T".to_string(),
+            "5432".to_string(),
+            "--udp-ports=53".to_string(),
+        ];
+        assert_eq!(
+            forwarding_flags(&[], &options),
+            ["-t", "none", "-U", "none"]
+        );
     }
 }
