@@ -676,3 +676,48 @@ fn a_published_port_is_free_again_once_run_returns() {
         assert_eq!(out, "ran\n", "{network}");
     }
 }
+
+#[test]
+fn a_restarted_container_joins_the_network_its_peer_has_now() {
+    let env = TestEnv::new();
+    let port = free_port();
+    let published = format!("127.0.0.1:{port}:80");
+    start_web(&env, "first", &["-p", &published], port);
+    let image = env.pulled_busybox();
+    env.ok(&[
+        "run",
+        "-d",
+        "--name",
+        "joiner",
+        "--restart",
+        "always",
+        "--network",
+        "container:first",
+        &image,
+        "sleep",
+        "1000",
+    ]);
+    // The peer restarts in a new network namespace of its own.
+    env.ok(&["restart", "-t", "1", "first"]);
+    eventually("the peer answers again", || {
+        TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok()
+    });
+    // The joiner's workload dies; its monitor runs it again, in the
+    // peer's namespace as it is now.
+    let pid = env.ok(&["inspect", "--format", "{{.State.Pid}}", "joiner"]);
+    let killed = std::process::Command::new("kill")
+        .args(["-9", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    eventually("the joiner reaches its peer over 127.0.0.1", || {
+        let out = env.rpod(&[
+            "exec",
+            "joiner",
+            "wget",
+            "-qO-",
+            "http://127.0.0.1/index.html",
+        ]);
+        out.status.success() && out.stdout == b"hello\n"
+    });
+}

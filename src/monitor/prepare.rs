@@ -170,7 +170,7 @@ fn write_etc_files(
 }
 
 /// The init of running container `id`, checked against PID reuse.
-fn running_init(store: &Store, id: &str) -> Result<rustix::process::Pid> {
+pub(super) fn running_init(store: &Store, id: &str) -> Result<rustix::process::Pid> {
     let other = store.container(id)?;
     let pid = match other.state.pid {
         Some((pid, started)) if other.state.is_running() => {

@@ -560,6 +560,9 @@ impl Relay {
     fn restart(&mut self, store: &crate::store::Store, record: &ContainerRecord) -> Result<()> {
         // The last run's helper is gone before the next one binds.
         self.network = None;
+        // A shared network may have been replaced meanwhile (the other
+        // container restarted): join the one it has now.
+        crate::network::join_shared(&self.spec.network, |id| prepare::running_init(store, id))?;
         let workload = Workload::spawn(&self.spec, record, self.terminal_size)?;
         let ports = workload.network.ports.clone();
         self.take(workload);
