@@ -80,6 +80,17 @@ fn host_address(env: &TestEnv, container: &str) -> Ipv4Addr {
         .unwrap()
 }
 
+/// Kills with SIGKILL the process that `inspect`'s `field` names for
+/// container `name` (its init, or its monitor).
+fn kill9(env: &TestEnv, name: &str, field: &str) {
+    let pid = env.ok(&["inspect", "--format", field, name]);
+    let killed = std::process::Command::new("kill")
+        .args(["-9", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "kill -9 {pid}");
+}
+
 /// An HTTP GET of `path` on `address`; returns the body.
 fn http_get(address: (Ipv4Addr, u16), path: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
@@ -448,33 +459,17 @@ fn no_slirp4netns_outlives_its_container() {
         assert_eq!(helpers.len(), 1);
         helpers
     };
-    let state = |name: &str, field: &str| -> i32 {
-        env.ok(&["inspect", "--format", field, name])
-            .trim()
-            .parse()
-            .unwrap()
-    };
-    let kill9 = |pid: i32| {
-        assert!(
-            std::process::Command::new("kill")
-                .args(["-9", &pid.to_string()])
-                .status()
-                .unwrap()
-                .success()
-        )
-    };
-
     let removed = run("removed");
     env.ok(&["rm", "-f", "removed"]);
     eventually("slirp4netns ends with rm -f", || all_gone(&removed));
 
     let killed = run("killed");
-    kill9(state("killed", "{{.State.Pid}}"));
+    kill9(&env, "killed", "{{.State.Pid}}");
     env.ok(&["wait", "killed"]);
     eventually("slirp4netns ends with the container", || all_gone(&killed));
 
     let orphaned = run("orphaned");
-    kill9(state("orphaned", "{{.State.ConmonPid}}"));
+    kill9(&env, "orphaned", "{{.State.ConmonPid}}");
     eventually("slirp4netns ends with the monitor", || all_gone(&orphaned));
 }
 
@@ -647,12 +642,7 @@ fn pasta_publishes_ports_and_ends_with_its_container() {
     env.ok(&["start", "web"]);
     let pastas = helpers(&env, "web", "pasta");
     assert_eq!(pastas.len(), 1);
-    let monitor = env.ok(&["inspect", "--format", "{{.State.ConmonPid}}", "web"]);
-    let killed = std::process::Command::new("kill")
-        .args(["-9", monitor.trim()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    kill9(&env, "web", "{{.State.ConmonPid}}");
     eventually("pasta ends with the monitor", || all_gone(&pastas));
 }
 
@@ -704,12 +694,7 @@ fn a_restarted_container_joins_the_network_its_peer_has_now() {
     });
     // The joiner's workload dies; its monitor runs it again, in the
     // peer's namespace as it is now.
-    let pid = env.ok(&["inspect", "--format", "{{.State.Pid}}", "joiner"]);
-    let killed = std::process::Command::new("kill")
-        .args(["-9", pid.trim()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    kill9(&env, "joiner", "{{.State.Pid}}");
     eventually("the joiner reaches its peer over 127.0.0.1", || {
         let out = env.rpod(&[
             "exec",

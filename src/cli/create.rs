@@ -200,8 +200,8 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .map(crate::runtime::tmpfs::parse_shm_size)
         .transpose()?;
     let store = ctx.store()?;
-    let network = network_mode(ctx, &store, args)?;
-    if network.starts_with("container:") {
+    let (network, mode) = network_mode(ctx, &store, args)?;
+    if matches!(mode, crate::network::Mode::Container(_)) {
         refuse_with_shared_network(args)?;
     }
     let dns = dns_options(args)?;
@@ -212,7 +212,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .collect::<Result<Vec<_>>>()?;
     let image = find_or_pull(ctx, &store, args)?;
     let config = image_config(&store, &image)?;
-    let (exposed, ports) = published_ports(&config, args, &network)?;
+    let (exposed, ports) = published_ports(&config, args, &network, &mode)?;
     let id = containers::new_container_id()?;
     let command = command_line(&config, args);
     if command.is_empty() {
@@ -286,28 +286,31 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     Ok((store, record))
 }
 
-/// `--network` (or the configured default), checked, with a
-/// `container:` name resolved to the container's ID.
-fn network_mode(ctx: &Context, store: &Store, args: &CreateArgs) -> Result<String> {
+/// `--network` (or the configured default) as kept in the record, with a
+/// `container:` name resolved to the container's ID, and parsed.
+fn network_mode(
+    ctx: &Context,
+    store: &Store,
+    args: &CreateArgs,
+) -> Result<(String, crate::network::Mode)> {
+    use crate::network::Mode;
     let text = match &args.network {
         Some(text) => text.clone(),
         None => crate::network::default_mode(ctx.config()?),
     };
-    Ok(match crate::network::Mode::parse(&text)? {
-        crate::network::Mode::Container(name) => {
+    Ok(match Mode::parse(&text)? {
+        Mode::Container(name) => {
             let containers = store.containers()?;
-            format!(
-                "container:{}",
-                super::containers::find(&containers, &name)?.id
-            )
+            let id = super::containers::find(&containers, &name)?.id.clone();
+            (format!("container:{id}"), Mode::Container(id))
         }
-        crate::network::Mode::Host => {
+        Mode::Host => {
             eprintln!(
                 "WARNING: --network host: the container shares the host's network, it is not isolated from it"
             );
-            text
+            (text, Mode::Host)
         }
-        _ => text,
+        mode => (text, mode),
     })
 }
 
@@ -355,6 +358,7 @@ fn published_ports(
     config: &serde_json::Value,
     args: &CreateArgs,
     network: &str,
+    mode: &crate::network::Mode,
 ) -> Result<(Vec<String>, Vec<crate::network::ports::PortBinding>)> {
     use crate::network::ports;
     let image_exposed = config["ExposedPorts"]
@@ -387,7 +391,7 @@ fn published_ports(
     exposed.sort();
     exposed.dedup();
     if !bindings.is_empty() {
-        match crate::network::Mode::parse(network)? {
+        match mode {
             crate::network::Mode::Host => {
                 eprintln!("WARNING: published ports are discarded when using host network mode");
                 bindings.clear();

@@ -99,17 +99,20 @@ pub(super) fn default_signals() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Waits (at most `timeout_seconds`) for the helper's word on its ready
-/// pipe; the pipe closing without one means it died.
-pub(super) fn wait_ready(ready: &OwnedFd, timeout_seconds: i64) -> Result<()> {
+/// How long a helper may take to configure the network (and to answer).
+pub(super) const READY_TIMEOUT_SECONDS: i64 = 10;
+
+/// Waits for the helper's word on its ready pipe; the pipe closing
+/// without one means it died.
+pub(super) fn wait_ready(ready: &OwnedFd) -> Result<()> {
     let mut fds = [PollFd::new(ready, PollFlags::IN)];
     let timeout = rustix::event::Timespec {
-        tv_sec: timeout_seconds,
+        tv_sec: READY_TIMEOUT_SECONDS,
         tv_nsec: 0,
     };
     loop {
         match rustix::event::poll(&mut fds, Some(&timeout)) {
-            Ok(0) => bail!("it was not ready after {timeout_seconds} s"),
+            Ok(0) => bail!("it was not ready after {READY_TIMEOUT_SECONDS} s"),
             Ok(_) => break,
             Err(rustix::io::Errno::INTR) => continue,
             Err(e) => return Err(e.into()),

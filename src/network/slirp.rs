@@ -4,7 +4,9 @@
 //! ends it by closing its exit pipe (which also happens when the monitor
 //! dies, however it dies).
 
-use super::helper::{Namespaces, default_signals, keep_open, last_line, wait_ready};
+use super::helper::{
+    Namespaces, READY_TIMEOUT_SECONDS, default_signals, keep_open, last_line, wait_ready,
+};
 use super::ports::PortBinding;
 use anyhow::{Context, Result, bail};
 use rustix::fd::{AsRawFd, OwnedFd};
@@ -19,9 +21,6 @@ pub const GUEST_ADDRESS: &str = "10.0.2.100";
 pub const GATEWAY_ADDRESS: &str = "10.0.2.2";
 /// slirp4netns's DNS forwarder.
 pub const DNS_ADDRESS: &str = "10.0.2.3";
-
-/// How long slirp4netns may take to configure the network.
-const READY_TIMEOUT_SECONDS: i64 = 10;
 
 /// `--network slirp4netns[:OPTION,…]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +153,7 @@ impl Slirp {
             exit: Some(exit_write),
             runtime_dir: runtime_dir.to_path_buf(),
         };
-        if let Err(e) = wait_ready(&ready_read, READY_TIMEOUT_SECONDS) {
+        if let Err(e) = wait_ready(&ready_read) {
             // Before it is ready it does not watch its exit pipe.
             let _ = slirp.child.kill();
             drop(slirp);

@@ -17,9 +17,6 @@ use std::path::Path;
 /// resolver.
 pub const DNS_ADDRESS: &str = "169.254.1.1";
 
-/// How long pasta may take to configure the network.
-const READY_TIMEOUT_SECONDS: i64 = 10;
-
 /// A running pasta, behind its guard; dropping it ends it and waits.
 pub struct Pasta {
     guard: rustix::process::Pid,
@@ -82,7 +79,7 @@ impl Pasta {
         let pasta = Self {
             guard: rustix::process::Pid::from_raw(guard).context("fork returned an invalid pid")?,
         };
-        if let Err(e) = wait_ready(&ready_read, READY_TIMEOUT_SECONDS) {
+        if let Err(e) = wait_ready(&ready_read) {
             let code = pasta.end();
             if code == Some(NOT_INSTALLED) {
                 bail!(
