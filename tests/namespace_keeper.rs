@@ -21,6 +21,12 @@ fn live_keeper(env: &TestEnv) -> i64 {
     pid
 }
 
+/// The number of the system call `pid` is blocked in.
+fn current_syscall(pid: i64) -> Option<i64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
 #[test]
 fn commands_share_the_kept_namespace_and_replace_a_lost_keeper() {
     let env = TestEnv::new();
@@ -118,4 +124,29 @@ fn concurrent_first_commands_leave_one_keeper() {
         )
         .unwrap()
     );
+}
+
+#[test]
+fn a_user_without_inotify_instances_still_keeps_a_namespace() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let (pid, _) = env.keeper().unwrap();
+    // SAFETY: killing the keeper this test's commands started.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    common::eventually("the keeper's end", || start_time(pid).is_none());
+    let mut holder = env.hold_every_inotify_instance();
+    assert_eq!(env.ok(&["run", "--rm", &image, "echo", "hi"]), "hi\n");
+    let keeper = live_keeper(&env);
+    // Once settled in its wait, it sleeps between looks at the pid file.
+    common::eventually("the keeper's wait", || {
+        start_time(keeper).is_none() || current_syscall(keeper) == Some(libc::SYS_clock_nanosleep)
+    });
+    let namespace = env.unshare_sh("readlink /proc/self/ns/user");
+    assert_eq!(live_keeper(&env), keeper);
+    assert_eq!(env.unshare_sh("readlink /proc/self/ns/user"), namespace);
+    // It looks at the pid file now and then, and ends once it is not named.
+    env.write_file(&env.dir.join("run/rpod/userns.pid"), b"nonsense");
+    common::eventually("the unnamed keeper's end", || start_time(keeper).is_none());
+    holder.kill().unwrap();
+    holder.wait().unwrap();
 }

@@ -9,8 +9,10 @@
 //! the maps its namespace has. A keeper that died, a reused PID, or maps
 //! that no longer match `/etc/subuid` and `/etc/subgid` mean the next
 //! command makes a new namespace, whose keeper replaces the old one. A
-//! keeper watches the pid file and ends once it no longer names it (or
-//! the runtime directory goes, as at the end of a login session).
+//! keeper watches the pid file (with inotify, or every few seconds when
+//! the user has no inotify instance left) and ends once it no longer
+//! names it (or the runtime directory goes, as at the end of a login
+//! session).
 
 use super::IdMapping;
 use crate::store::containers::process_start_time;
@@ -70,31 +72,44 @@ fn joinable(ns: &OwnedFd) -> bool {
 }
 
 /// Called by the first process of a new namespace, as its root: leaves a
-/// keeper in it (a grandchild, so that nobody waits for it) and returns.
+/// keeper in it (a grandchild, so that nobody waits for it) and returns
+/// once the keeper has named itself in the pid file or found another
+/// keeper named there, so that the next command joins a named keeper.
 pub fn leave_keeper(runroot: &Path, mapping: &IdMapping) {
+    let Ok((settled_read, settled_write)) =
+        rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+    else {
+        return;
+    };
     // SAFETY: the caller is single-threaded (it just made the namespace).
     match unsafe { libc::fork() } {
         0 => {
             // SAFETY: as above; the child forks the keeper and leaves.
             if unsafe { libc::fork() } == 0 {
-                keep(runroot, &maps_text(mapping));
+                drop(settled_read);
+                keep(runroot, &maps_text(mapping), settled_write);
             }
             // SAFETY: leaving the forked child without the parent's state.
             unsafe { libc::_exit(0) }
         }
         pid if pid > 0 => {
+            drop(settled_write);
             let _ = rustix::process::waitpid(
                 rustix::process::Pid::from_raw(pid),
                 rustix::process::WaitOptions::empty(),
             );
+            // One byte once settled, or the end of the pipe if it died.
+            let mut byte = [0u8];
+            while rustix::io::read(&settled_read, &mut byte) == Err(rustix::io::Errno::INTR) {}
         }
         _ => {}
     }
 }
 
 /// The keeper's life: detach, take the pid file unless a live keeper
-/// with the same maps has it, then wait while the pid file names it.
-fn keep(runroot: &Path, maps: &str) -> ! {
+/// with the same maps has it, say so on `settled`, then wait while the
+/// pid file names it.
+fn keep(runroot: &Path, maps: &str, settled: OwnedFd) -> ! {
     // The command that made it may have blocked signals it relays (a
     // foreground `run`): the keeper must die of SIGTERM and SIGHUP.
     // SAFETY: plain signal-mask calls on a zeroed set.
@@ -106,29 +121,34 @@ fn keep(runroot: &Path, maps: &str) -> ! {
     let _ = rustix::process::setsid();
     let _ = std::env::set_current_dir("/");
     crate::process::detach_stdio();
-    // SAFETY: closes descriptors this process inherited and never uses.
-    unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
+    close_inherited_except(&settled);
     let _ = std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(runroot);
-    let watch = watch_runroot(runroot);
+    // Without inotify (the user's instances may be used up) the keeper
+    // looks at the pid file now and then instead.
+    let watch = watch_runroot(runroot).ok();
     // Named first, so that a keeper starting at the same time tells it
     // from another process of the user's.
     let _ = rustix::thread::set_name(c"rpod-userns");
     crate::process::set_title(NAME);
     let me = take_pidfile(runroot, maps).unwrap_or(None);
-    let (Some(me), Ok(watch)) = (me, watch) else {
+    let _ = rustix::io::write(&settled, &[1]);
+    drop(settled);
+    let Some(me) = me else {
         // SAFETY: leaving without the parent's state.
         unsafe { libc::_exit(0) }
     };
     crate::memory::shed_startup_memory();
     let mut events = [0u8; 1024];
     loop {
-        match rustix::io::read(&watch, &mut events) {
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(_) => break,
-            Ok(_) => {}
+        match &watch {
+            Some(watch) => match rustix::io::read(watch, &mut events) {
+                Err(rustix::io::Errno::INTR) | Ok(_) => {}
+                Err(_) => break,
+            },
+            None => std::thread::sleep(POLL_INTERVAL),
         }
         let named = Keeper::read(runroot)
             .is_some_and(|keeper| keeper.pid == me.pid && keeper.started == me.started);
@@ -138,6 +158,23 @@ fn keep(runroot: &Path, maps: &str) -> ! {
     }
     // SAFETY: leaving without the parent's state.
     unsafe { libc::_exit(0) }
+}
+
+/// How often a keeper without inotify looks at the pid file.
+const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Closes every descriptor inherited from the command but `keep`.
+fn close_inherited_except(keep: &OwnedFd) {
+    use std::os::fd::AsRawFd;
+    let fd = u32::try_from(keep.as_raw_fd()).unwrap_or(0);
+    // SAFETY: closes descriptors this process inherited and never uses;
+    // `keep` lies outside both ranges.
+    unsafe {
+        if fd > 3 {
+            libc::syscall(libc::SYS_close_range, 3u32, fd - 1, 0u32);
+        }
+        libc::syscall(libc::SYS_close_range, fd + 1, u32::MAX, 0u32);
+    }
 }
 
 /// An inotify descriptor that wakes when files in `runroot` are written,

@@ -211,6 +211,29 @@ impl TestEnv {
         String::from_utf8_lossy(&self.rpod(&["logs", name]).stdout).into_owned()
     }
 
+    /// A `sleep` of the test user's that holds every inotify instance the
+    /// user may open; kill it to give them back.
+    pub fn hold_every_inotify_instance(&self) -> std::process::Child {
+        use std::os::unix::process::CommandExt;
+        let mut sleep = Command::new("sleep");
+        sleep.arg("600");
+        if let Some(user) = &self.user {
+            sleep.uid(user.uid).gid(user.gid);
+        }
+        // SAFETY: only system calls between fork and exec; the instances
+        // lack close-on-exec, so that `sleep` holds them.
+        unsafe {
+            sleep.pre_exec(|| {
+                while libc::inotify_init1(0) >= 0 {}
+                Ok(())
+            });
+        }
+        let child = sleep.spawn().expect("run sleep");
+        let fds = std::fs::read_dir(format!("/proc/{}/fd", child.id())).unwrap();
+        assert!(fds.count() > 100, "the inotify instances were not taken");
+        child
+    }
+
     /// Runs `rpod ARGS…` and returns its output.
     pub fn rpod(&self, args: &[&str]) -> Output {
         self.rpod_cmd(args).output().expect("run rpod")
