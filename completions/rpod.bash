@@ -112,6 +112,9 @@ _rpod() {
             rpod,version)
                 cmd="rpod__subcmd__version"
                 ;;
+            rpod,volume)
+                cmd="rpod__subcmd__volume"
+                ;;
             rpod,wait)
                 cmd="rpod__subcmd__wait"
                 ;;
@@ -214,6 +217,27 @@ _rpod() {
             rpod__subcmd__image,tag)
                 cmd="rpod__subcmd__image__subcmd__tag"
                 ;;
+            rpod__subcmd__volume,create)
+                cmd="rpod__subcmd__volume__subcmd__create"
+                ;;
+            rpod__subcmd__volume,inspect)
+                cmd="rpod__subcmd__volume__subcmd__inspect"
+                ;;
+            rpod__subcmd__volume,list)
+                cmd="rpod__subcmd__volume__subcmd__ls"
+                ;;
+            rpod__subcmd__volume,ls)
+                cmd="rpod__subcmd__volume__subcmd__ls"
+                ;;
+            rpod__subcmd__volume,prune)
+                cmd="rpod__subcmd__volume__subcmd__prune"
+                ;;
+            rpod__subcmd__volume,remove)
+                cmd="rpod__subcmd__volume__subcmd__rm"
+                ;;
+            rpod__subcmd__volume,rm)
+                cmd="rpod__subcmd__volume__subcmd__rm"
+                ;;
             *)
                 ;;
         esac
@@ -221,7 +245,7 @@ _rpod() {
 
     case "${cmd}" in
         rpod)
-            opts="-h -V --root --runroot --storage-driver --help --version run create start stop restart kill wait logs exec attach cp ps rm rename top port pause unpause container pull images image-ls image tag rmi history inspect import login logout info version unshare"
+            opts="-h -V --root --runroot --storage-driver --help --version run create start stop restart kill wait logs exec attach cp ps rm rename top port pause unpause container volume pull images image-ls image tag rmi history inspect import login logout info version unshare"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,7 +391,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__create)
-            opts="-e -l -w -u -h -i -t -p -P -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-e -l -w -u -h -i -t -p -P -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +530,10 @@ _rpod() {
                     return 0
                     ;;
                 --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -917,7 +945,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__rm)
-            opts="-f -h -V --force --root --runroot --storage-driver --help --version"
+            opts="-f -v -h -V --force --volumes --root --runroot --storage-driver --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,7 +971,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__container__subcmd__run)
-            opts="-d -e -l -w -u -h -i -t -p -P -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-d -e -l -w -u -h -i -t -p -P -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1118,10 @@ _rpod() {
                     return 0
                     ;;
                 --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1313,7 +1345,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__create)
-            opts="-e -l -w -u -h -i -t -p -P -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-e -l -w -u -h -i -t -p -P -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1452,6 +1484,10 @@ _rpod() {
                     return 0
                     ;;
                 --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2433,7 +2469,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__rm)
-            opts="-f -h -V --force --root --runroot --storage-driver --help --version"
+            opts="-f -v -h -V --force --volumes --root --runroot --storage-driver --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2485,7 +2521,7 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__run)
-            opts="-d -e -l -w -u -h -i -t -p -P -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-d -e -l -w -u -h -i -t -p -P -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2632,6 +2668,10 @@ _rpod() {
                     return 0
                     ;;
                 --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --volumes-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2869,6 +2909,210 @@ _rpod() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__volume)
+            opts="-h -V --root --runroot --storage-driver --help --version create ls list inspect rm remove prune"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__volume__subcmd__create)
+            opts="-d -o -h -V --driver --label --opt --name --root --runroot --storage-driver --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__volume__subcmd__inspect)
+            opts="-f -h -V --format --root --runroot --storage-driver --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__volume__subcmd__ls)
+            opts="-q -f -h -V --quiet --filter --format --root --runroot --storage-driver --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__volume__subcmd__prune)
+            opts="-a -f -h -V --all --force --filter --root --runroot --storage-driver --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__volume__subcmd__rm)
+            opts="-f -h -V --force --root --runroot --storage-driver --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

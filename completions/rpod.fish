@@ -49,6 +49,7 @@ complete -c rpod -n "__fish_rpod_needs_command" -f -a "port" -d 'List the port m
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "pause" -d 'Pause all processes within one or more containers'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "unpause" -d 'Unpause all processes within one or more containers'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "container" -d 'Manage containers'
+complete -c rpod -n "__fish_rpod_needs_command" -f -a "volume" -d 'Manage volumes'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "pull" -d 'Download an image from a registry'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "images" -d 'List images'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "image-ls" -d 'List images'
@@ -89,8 +90,9 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l stop-signal -d 'Signal
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l stop-timeout -d 'Seconds to wait for the stop signal before killing (default 10)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
-complete -c rpod -n "__fish_rpod_using_subcommand run" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
-complete -c rpod -n "__fish_rpod_using_subcommand run" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -s v -l volume -d 'Bind-mount a host path or mount a volume ([HOST-PATH|VOLUME:]CONTAINER-PATH[:ro|rw,z,Z,U,nocopy])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l mount -d 'Attach a mount: type=bind|volume,source=…,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l volumes-from -d 'Mount the volumes and binds of another container (CONTAINER[:ro|rw])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r
@@ -139,8 +141,9 @@ complete -c rpod -n "__fish_rpod_using_subcommand create" -l stop-signal -d 'Sig
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l stop-timeout -d 'Seconds to wait for the stop signal before killing (default 10)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
-complete -c rpod -n "__fish_rpod_using_subcommand create" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
-complete -c rpod -n "__fish_rpod_using_subcommand create" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand create" -s v -l volume -d 'Bind-mount a host path or mount a volume ([HOST-PATH|VOLUME:]CONTAINER-PATH[:ro|rw,z,Z,U,nocopy])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l mount -d 'Attach a mount: type=bind|volume,source=…,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l volumes-from -d 'Mount the volumes and binds of another container (CONTAINER[:ro|rw])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r
@@ -265,6 +268,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand rm" -l runroot -d 'Runtime sta
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'"
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s f -l force -d 'Force the removal of a running container (kills it)'
+complete -c rpod -n "__fish_rpod_using_subcommand rm" -s v -l volumes -d 'Remove the anonymous volumes of the containers too'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
@@ -352,8 +356,9 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-timeout -d 'Seconds to wait for the stop signal before killing (default 10)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s v -l volume -d 'Bind-mount a host path or mount a volume ([HOST-PATH|VOLUME:]CONTAINER-PATH[:ro|rw,z,Z,U,nocopy])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l mount -d 'Attach a mount: type=bind|volume,source=…,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l volumes-from -d 'Mount the volumes and binds of another container (CONTAINER[:ro|rw])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r
@@ -402,8 +407,9 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l stop-timeout -d 'Seconds to wait for the stop signal before killing (default 10)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l log-opt -d 'Log options: max-size=SIZE (rotate the log past SIZE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l restart -d 'Restart policy: no, on-failure[:MAX-RETRIES], always or unless-stopped' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -s v -l volume -d 'Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])' -r
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l mount -d 'Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -s v -l volume -d 'Bind-mount a host path or mount a volume ([HOST-PATH|VOLUME:]CONTAINER-PATH[:ro|rw,z,Z,U,nocopy])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l mount -d 'Attach a mount: type=bind|volume,source=…,target=PATH[,readonly] or type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]' -r
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l volumes-from -d 'Mount the volumes and binds of another container (CONTAINER[:ro|rw])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l shm-size -d 'Size of /dev/shm (default 64m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l ulimit -d 'Set a resource limit (NAME=SOFT[:HARD], -1 for unlimited)' -r
@@ -563,6 +569,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force the removal of a running container (kills it)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the anonymous volumes of the containers too'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
@@ -570,6 +577,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s f -l force -d 'Force the removal of a running container (kills it)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s v -l volumes -d 'Remove the anonymous volumes of the containers too'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
@@ -610,6 +618,77 @@ vfs\t'A full copy of the image\'s layers per container'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "create" -d 'Create a volume'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "ls" -d 'List volumes'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "list" -d 'List volumes'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "inspect" -d 'Display detailed information on one or more volumes'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "rm" -d 'Remove one or more volumes'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "remove" -d 'Remove one or more volumes'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "prune" -d 'Remove unused volumes'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -s d -l driver -d 'Volume driver (only local)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l label -d 'Set metadata on the volume (KEY=VALUE)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -s o -l opt -d 'Driver options (o=uid=UID,gid=GID)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l name -d 'Volume name' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (dangling=BOOL, driver=local, label=KEY[=VALUE], name=TEXT)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only show volume names'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter output (dangling=BOOL, driver=local, label=KEY[=VALUE], name=TEXT)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only show volume names'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove volumes that only stopped containers use'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove volumes that only stopped containers use'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Only some volumes (label=KEY[=VALUE], label!=KEY[=VALUE])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'"
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused volumes, not just anonymous ones'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l platform -d 'Platform to pull from a multi-arch image (os/arch[/variant])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l arch -d 'Architecture to pull, overriding the host\'s' -r
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l os -d 'Operating system to pull, overriding the host\'s' -r

@@ -211,12 +211,12 @@ fn bad_volume_flags_are_one_line_and_create_nothing() {
     let env = TestEnv::new();
     let image = env.pulled_busybox();
     for bad in [
-        "/data",
-        "data:/data",
+        "bad!:/data",
         "./src:/src",
         "/a:relative",
         "/a:/",
         "/a:/b:exec",
+        "/a:/b:nocopy",
     ] {
         let err = env.fails(&["run", "--rm", "-v", bad, &image, "true"], 125);
         assert_eq!(err.lines().count(), 1, "{bad}: {err}");

@@ -231,51 +231,6 @@ fn records_names_and_rm() {
     );
 }
 
-/// Builds a busybox root filesystem tar with extra symlinks and files.
-fn rootfs_with(path: &std::path::Path, links: &[(&str, String)], files: &[(&str, &str)]) {
-    let mut builder = tar::Builder::new(std::fs::File::create(path).unwrap());
-    for dir in ["bin", "etc"] {
-        let mut header = tar::Header::new_gnu();
-        header.set_entry_type(tar::EntryType::Directory);
-        header.set_mode(0o755);
-        header.set_size(0);
-        builder
-            .append_data(&mut header, dir, std::io::empty())
-            .unwrap();
-    }
-    let mut header = tar::Header::new_gnu();
-    header.set_mode(0o755);
-    header.set_size(std::fs::metadata("/bin/busybox").unwrap().len());
-    builder
-        .append_data(
-            &mut header,
-            "bin/busybox",
-            std::fs::File::open("/bin/busybox").unwrap(),
-        )
-        .unwrap();
-    for (name, content) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_mode(0o644);
-        header.set_size(content.len() as u64);
-        builder
-            .append_data(&mut header, name, content.as_bytes())
-            .unwrap();
-    }
-    let applets = [
-        ("bin/sh", "busybox".to_string()),
-        ("bin/cat", "busybox".to_string()),
-    ];
-    for (link, target) in applets.iter().chain(links.iter()) {
-        let mut header = tar::Header::new_gnu();
-        header.set_entry_type(tar::EntryType::Symlink);
-        header.set_mode(0o777);
-        header.set_size(0);
-        builder.append_link(&mut header, link, target).unwrap();
-    }
-    builder.finish().unwrap();
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
-}
-
 #[test]
 fn image_symlinks_cannot_redirect_the_container_mounts() {
     let env = TestEnv::new();
@@ -289,7 +244,7 @@ fn image_symlinks_cannot_redirect_the_container_mounts() {
     // /proc and /dev point at host paths the image does not have: refused.
     let tarball = env.dir.join("dangling.tar");
     let to_outside = |sub: &str| outside.join(sub).display().to_string();
-    rootfs_with(
+    common::busybox_rootfs_tar(
         &tarball,
         &[("proc", to_outside("proc")), ("dev", to_outside("dev"))],
         &[],
@@ -304,7 +259,7 @@ fn image_symlinks_cannot_redirect_the_container_mounts() {
     // /etc/hosts points at /etc/passwd: the bind lands on the image's own
     // /etc/passwd, resolved inside the container.
     let tarball = env.dir.join("redirect.tar");
-    rootfs_with(
+    common::busybox_rootfs_tar(
         &tarball,
         &[("etc/hosts", "/etc/passwd".to_string())],
         &[("etc/passwd", "root:x:0:0::/:/bin/sh\n")],

@@ -94,10 +94,9 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             })).collect::<Vec<_>>(),
             "ShmSize": config.shm_size.unwrap_or(crate::runtime::tmpfs::DEFAULT_SHM_SIZE),
             "SecurityOpt": security_opt(config),
-            "Binds": if config.binds.is_empty() {
-                Value::Null
-            } else {
-                json!(config.binds.iter().map(|b| b.flag()).collect::<Vec<_>>())
+            "Binds": match config.binds.iter().filter_map(|b| b.flag()).collect::<Vec<_>>() {
+                binds if binds.is_empty() => Value::Null,
+                binds => json!(binds),
             },
             "UsernsMode": config.keep_id.as_ref().map_or(String::new(), |k| {
                 format!("keep-id:uid={},gid={}", k.uid, k.gid)
@@ -107,14 +106,7 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "Name": config.storage_driver.name(),
             "Data": config.storage_driver.graph_data(&dir),
         },
-        "Mounts": config.binds.iter().map(|b| json!({
-            "Type": "bind",
-            "Source": b.source,
-            "Destination": b.destination,
-            "Mode": b.options,
-            "RW": !b.read_only,
-            "Propagation": "rprivate",
-        })).collect::<Vec<_>>(),
+        "Mounts": config.binds.iter().map(mount).collect::<Vec<_>>(),
         "Config": {
             "Hostname": config.hostname,
             "Domainname": config.domainname,
@@ -177,5 +169,29 @@ fn security_opt(config: &ContainerConfig) -> Value {
         Value::Null
     } else {
         json!(options)
+    }
+}
+
+/// One entry of `Mounts`: a bind mount of a host path, or a volume.
+fn mount(bind: &crate::runtime::binds::Bind) -> Value {
+    match &bind.volume {
+        None => json!({
+            "Type": "bind",
+            "Source": bind.source,
+            "Destination": bind.destination,
+            "Mode": bind.options,
+            "RW": !bind.read_only,
+            "Propagation": bind.propagation_name(),
+        }),
+        Some(name) => json!({
+            "Type": "volume",
+            "Name": name,
+            "Source": bind.source,
+            "Destination": bind.destination,
+            "Driver": "local",
+            "Mode": bind.options,
+            "RW": !bind.read_only,
+            "Propagation": "",
+        }),
     }
 }

@@ -280,6 +280,9 @@ pub struct RmArgs {
     /// Force the removal of a running container (kills it)
     #[arg(short, long)]
     pub force: bool,
+    /// Remove the anonymous volumes of the containers too
+    #[arg(short, long)]
+    pub volumes: bool,
     /// Containers to remove (names or IDs)
     #[arg(required = true)]
     pub containers: Vec<String>,
@@ -337,17 +340,24 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
         }
     }
     if !targets.is_empty() {
-        ctx.in_userns(|_| remove_all(&store, &targets))?;
+        ctx.in_userns(|_| remove_all(&store, &targets, args.volumes))?;
     }
     if failed { Err(Exit(1).into()) } else { Ok(()) }
 }
 
 /// Removes each container (a `--rm` one may have removed itself when it
-/// was killed); prints each name as it was given, as Docker does.
-fn remove_all(store: &Store, targets: &[(String, String)]) -> Result<()> {
+/// was killed), with its anonymous volumes when asked; prints each name
+/// as it was given, as Docker does.
+fn remove_all(store: &Store, targets: &[(String, String)], volumes: bool) -> Result<()> {
     for (input, id) in targets {
-        if store.container_dir(id).exists() {
+        if let Ok(record) = store.container(id) {
             store.remove_container(id)?;
+            if volumes {
+                for doomed in store.take_away_anonymous_volumes(&record.config.binds) {
+                    std::fs::remove_dir_all(&doomed)
+                        .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", doomed.display()))?;
+                }
+            }
         }
         println!("{input}");
     }
@@ -395,7 +405,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
         }
         if !doomed.is_empty() {
             println!("Deleted Containers:");
-            remove_all(&store, &doomed)?;
+            remove_all(&store, &doomed, false)?;
             println!();
         }
         println!("Total reclaimed space: {}", format::human_size(freed));

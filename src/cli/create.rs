@@ -109,13 +109,17 @@ pub struct CreateArgs {
     /// Mount the container's root filesystem read-only
     #[arg(long = "read-only")]
     pub read_only: bool,
-    /// Bind-mount a host path (HOST-PATH:CONTAINER-PATH[:ro|rw,z,Z])
-    #[arg(short, long = "volume", value_name = "HOST:CONTAINER[:OPTIONS]")]
+    /// Bind-mount a host path or mount a volume
+    /// ([HOST-PATH|VOLUME:]CONTAINER-PATH[:ro|rw,z,Z,U,nocopy])
+    #[arg(short, long = "volume", value_name = "[SOURCE:]CONTAINER[:OPTIONS]")]
     pub volume: Vec<String>,
-    /// Attach a mount: type=bind,source=PATH,target=PATH[,readonly] or
+    /// Attach a mount: type=bind|volume,source=…,target=PATH[,readonly] or
     /// type=tmpfs,target=PATH[,tmpfs-size=SIZE][,tmpfs-mode=MODE]
     #[arg(long, value_name = "type=TYPE,…")]
     pub mount: Vec<String>,
+    /// Mount the volumes and binds of another container (CONTAINER[:ro|rw])
+    #[arg(long = "volumes-from", value_name = "CONTAINER[:MODE]")]
+    pub volumes_from: Vec<String>,
     /// Mount a tmpfs (PATH[:OPTIONS], e.g. /run:size=64m,mode=1777)
     #[arg(long, value_name = "PATH[:OPTIONS]")]
     pub tmpfs: Vec<String>,
@@ -167,29 +171,11 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
     runtime_check(args, &seccomp)?;
     let log_max_size = log_options(&args.log_opt)?;
     let storage_driver = ctx.storage_driver()?;
-    let mut tmpfs = args
-        .tmpfs
-        .iter()
-        .map(|t| crate::runtime::tmpfs::parse_flag(t))
-        .collect::<Result<BTreeMap<_, _>>>()?;
     let ulimits = args
         .ulimit
         .iter()
         .map(|u| crate::runtime::ulimits::parse(u))
         .collect::<Result<Vec<_>>>()?;
-    let mut binds = args
-        .volume
-        .iter()
-        .map(|v| crate::runtime::binds::parse_volume_flag(v))
-        .collect::<Result<Vec<_>>>()?;
-    for flag in &args.mount {
-        match crate::runtime::binds::parse_mount_flag(flag)? {
-            crate::runtime::binds::Mount::Bind(bind) => binds.push(bind),
-            crate::runtime::binds::Mount::Tmpfs(path, options) => {
-                tmpfs.insert(path, options);
-            }
-        }
-    }
     let keep_id = match &args.userns {
         Some(mode) => crate::userns::parse_userns(mode, &crate::userns::current_user()?)?,
         None => None,
@@ -200,6 +186,18 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .map(crate::runtime::tmpfs::parse_shm_size)
         .transpose()?;
     let store = ctx.store()?;
+    let mount_flags = super::mounts::MountFlags {
+        volumes: &args.volume,
+        mounts: &args.mount,
+        tmpfs: &args.tmpfs,
+        volumes_from: &args.volumes_from,
+    };
+    let containers = if args.volumes_from.is_empty() {
+        Vec::new()
+    } else {
+        store.containers()?
+    };
+    let (mut binds, tmpfs) = super::mounts::container_mounts(&mount_flags, &containers)?;
     let (network, mode) = network_mode(ctx, &store, args)?;
     if matches!(mode, crate::network::Mode::Container(_)) {
         refuse_with_shared_network(args)?;
@@ -212,6 +210,7 @@ pub fn new_container(ctx: &Context, args: &CreateArgs) -> Result<(Store, Contain
         .collect::<Result<Vec<_>>>()?;
     let image = find_or_pull(ctx, &store, args)?;
     let config = image_config(&store, &image)?;
+    super::mounts::add_image_volumes(&mut binds, &tmpfs, &config);
     let (exposed, ports) = published_ports(&config, args, &network, &mode)?;
     let id = containers::new_container_id()?;
     let command = command_line(&config, args);

@@ -16,6 +16,7 @@ mod inspect;
 mod lifecycle;
 mod login;
 mod logs;
+mod mounts;
 mod pause;
 mod port;
 mod progress;
@@ -26,6 +27,7 @@ mod session;
 mod signals;
 mod top;
 mod unshare;
+mod volumes;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -100,6 +102,9 @@ pub enum Command {
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
+    /// Manage volumes
+    #[command(subcommand)]
+    Volume(volumes::VolumeCommand),
     /// Download an image from a registry
     Pull(pull::PullArgs),
     /// List images
@@ -233,6 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(&ctx, args),
         Command::Container(ContainerCommand::Run(args)) => run::run(&ctx, *args),
         Command::Create(args) => create::create(&ctx, args),
+        Command::Volume(command) => volumes::run(&ctx, command),
         Command::Container(ContainerCommand::Create(args)) => create::create(&ctx, *args),
         Command::Start(args) | Command::Container(ContainerCommand::Start(args)) => {
             lifecycle::start(&ctx, args)

@@ -5,6 +5,7 @@
 
 use crate::network::{self, EtcFiles};
 use crate::rootfs;
+use crate::runtime::binds::Bind;
 use crate::runtime::{self, Process, Security, Spec};
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
@@ -88,10 +89,20 @@ pub fn spec(
             .iter()
             .map(|(path, options)| (path.clone(), options.clone()))
             .collect(),
-        binds: config.binds.clone(),
+        binds: volumes_provided(store, &config.binds)?,
         shm_size: config.shm_size.unwrap_or(runtime::tmpfs::DEFAULT_SHM_SIZE),
         ulimits: config.ulimits.clone(),
     })
+}
+
+/// The container's binds, with every volume they mount there.
+fn volumes_provided(store: &Store, binds: &[Bind]) -> Result<Vec<Bind>> {
+    let mut binds = binds.to_vec();
+    if binds.iter().any(|b| b.volume.is_some()) {
+        let _lock = crate::store::Lock::exclusive(&store.lock_path("containers.lock"))?;
+        store.provide_volumes(&mut binds)?;
+    }
+    Ok(binds)
 }
 
 /// Under `--userns=keep-id`, names the kept user and group in copies of

@@ -88,8 +88,8 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     0
 }
 
-fn delete(leftover: Option<PathBuf>) {
-    if let Some(dir) = leftover {
+fn delete(leftover: Vec<PathBuf>) {
+    for dir in leftover {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
@@ -133,21 +133,26 @@ fn restart_delay(
     wanted.then_some(delay)
 }
 
-/// Unmounts the root filesystem, then removes the container (`--rm`:
-/// returns the directory it was moved to, still to be deleted) or
-/// records how it ended.
+/// Unmounts the root filesystem, then removes the container with its
+/// anonymous volumes (`--rm`: returns the directories they were moved
+/// to, still to be deleted) or records how it ended.
 fn record_end(
     store: &crate::store::Store,
     record: &ContainerRecord,
     change: impl FnOnce(&mut crate::store::containers::ContainerState),
-) -> Option<PathBuf> {
+) -> Vec<PathBuf> {
     let rootfs = store.container_dir(&record.id).join("rootfs");
     let _ = rustix::mount::unmount(&rootfs, rustix::mount::UnmountFlags::DETACH);
     if record.config.auto_remove {
-        return store.take_away_container(&record.id).ok();
+        let Ok(container) = store.take_away_container(&record.id) else {
+            return Vec::new();
+        };
+        let mut leftover = store.take_away_anonymous_volumes(&record.config.binds);
+        leftover.push(container);
+        return leftover;
     }
     let _ = store.update_container(&record.id, |r| change(&mut r.state));
-    None
+    Vec::new()
 }
 
 /// Mounts, starts the init and records the container as running.

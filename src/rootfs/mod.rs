@@ -6,7 +6,7 @@
 //! container's root filesystem from its record (`container`).
 
 mod container;
-mod copy;
+pub(crate) mod copy;
 mod driver;
 pub mod mapped;
 mod overlay;

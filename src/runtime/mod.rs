@@ -21,6 +21,7 @@ pub mod tmpfs;
 pub mod tty;
 pub mod ulimits;
 pub mod user;
+mod volumes;
 
 use anyhow::{Context, Result};
 use rustix::fd::OwnedFd;

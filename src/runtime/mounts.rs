@@ -128,10 +128,6 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     ] {
         std::os::unix::fs::symlink(target, dev_path.join(link))?;
     }
-    for file in &spec.etc_files {
-        let target = resolve(&root, &format!("etc/{file}"), Kind::File)?;
-        bind(&spec.state_dir.join(file), &fd_path(&target))?;
-    }
     // A parent before what is mounted below it, as Docker orders them.
     let mut binds: Vec<_> = spec.binds.iter().collect();
     binds.sort_by_key(|b| b.destination.split('/').filter(|c| !c.is_empty()).count());
@@ -141,15 +137,38 @@ pub fn prepare(spec: &Spec) -> Result<()> {
             Ok(_) => Kind::Dir,
             Err(e) => return Err(e).with_context(|| format!("cannot mount {}", bind.source)),
         };
+        if bind.copies_image_content() {
+            super::volumes::fill_if_empty(&root, bind)?;
+        }
+        if bind.chowns_source() {
+            super::volumes::give_to_user(bind, spec.process.uid, spec.process.gid)?;
+        }
         let target = resolve(&root, &bind.destination, kind)?;
         rustix::mount::mount_bind_recursive(&bind.source, fd_path(&target))
             .with_context(|| format!("cannot mount {} at {}", bind.source, bind.destination))?;
+        if let Some(propagation) = bind.propagation() {
+            // Looked up again: the descriptor above is of what lies under
+            // the new mount.
+            let mounted = resolve(&root, &bind.destination, kind)?;
+            rustix::mount::mount_change(fd_path(&mounted), propagation)
+                .with_context(|| format!("cannot set the propagation of {}", bind.destination))?;
+        }
     }
     for (path, options) in &spec.tmpfs {
         let (flags, data) = super::tmpfs::mount_options(options)?;
         let target = resolve(&root, path, Kind::Dir)?;
         mount_path("tmpfs", &fd_path(&target), "tmpfs", flags, Some(&data))
             .with_context(|| format!("cannot mount a tmpfs on {path}"))?;
+    }
+    // Last, so that a volume or tmpfs on /etc does not hide them; a file
+    // the user mounts there wins, as in Docker.
+    for file in &spec.etc_files {
+        let path = format!("/etc/{file}");
+        if spec.binds.iter().any(|b| b.destination == path) {
+            continue;
+        }
+        let target = resolve(&root, &path, Kind::File)?;
+        bind(&spec.state_dir.join(file), &fd_path(&target))?;
     }
     Ok(())
 }
@@ -307,7 +326,7 @@ fn resolve(root: &OwnedFd, relative: &str, kind: Kind) -> Result<OwnedFd> {
     Ok(resolved)
 }
 
-fn fd_path(fd: &OwnedFd) -> std::path::PathBuf {
+pub(super) fn fd_path(fd: &OwnedFd) -> std::path::PathBuf {
     use std::os::fd::AsRawFd;
     std::path::PathBuf::from(format!("/proc/self/fd/{}", fd.as_fd().as_raw_fd()))
 }

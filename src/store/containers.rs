@@ -88,7 +88,8 @@ pub struct ContainerConfig {
     pub ulimits: Vec<Ulimit>,
     /// `--userns=keep-id`: the ids the caller keeps inside.
     pub keep_id: Option<crate::userns::KeepId>,
-    /// `-v HOST:CONTAINER[:OPTIONS]`.
+    /// `-v`, `--mount type=bind|volume`, `--volumes-from` and the image's
+    /// `VOLUME`s: host paths and volumes.
     pub binds: Vec<crate::runtime::binds::Bind>,
 }
 
@@ -237,6 +238,7 @@ impl Store {
                 .context("no free name for the container")?;
         }
         self.ensure_name_free(&record.name)?;
+        self.provide_volumes(&mut record.config.binds)?;
         let dir = self.container_dir(&record.id);
         for sub in record.config.storage_driver.dirs() {
             std::fs::create_dir_all(dir.join(sub))

@@ -1,4 +1,4 @@
-//! The per-user store: where images, layers and (later) containers and
+//! The per-user store: where images, layers, containers and
 //! volumes live, and the locks that let any number of rpod processes share
 //! it. Layout under the root (0700):
 //!
@@ -6,6 +6,8 @@
 //! blobs/sha256/<hex>     manifests, configs and compressed layers, by digest
 //! layers/<hex>/          one unpacked layer per diff ID: diff/ + layer.json
 //! images.json            the image records (names, digests, layers)
+//! containers/<id>/       one container's record, rootfs and state
+//! volumes/<name>/        one volume: _data/ (what is mounted) + volume.json
 //! tmp/                   staging; anything here is unfinished work
 //! locks/                 flock files
 //! overlay-probe          the boot in which the kernel overlay was seen to work
@@ -24,6 +26,7 @@ pub mod images;
 pub mod layers;
 pub mod lock;
 pub mod paths;
+pub mod volumes;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

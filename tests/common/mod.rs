@@ -434,3 +434,53 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Writes a busybox root filesystem tar to `path`, with `sh` and `cat`,
+/// the symlinks `links` (path, target) and the files `files` (path, text).
+pub fn busybox_rootfs_tar(
+    path: &std::path::Path,
+    links: &[(&str, String)],
+    files: &[(&str, &str)],
+) {
+    let mut builder = tar::Builder::new(std::fs::File::create(path).unwrap());
+    for dir in ["bin", "etc"] {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Directory);
+        header.set_mode(0o755);
+        header.set_size(0);
+        builder
+            .append_data(&mut header, dir, std::io::empty())
+            .unwrap();
+    }
+    let mut header = tar::Header::new_gnu();
+    header.set_mode(0o755);
+    header.set_size(std::fs::metadata("/bin/busybox").unwrap().len());
+    builder
+        .append_data(
+            &mut header,
+            "bin/busybox",
+            std::fs::File::open("/bin/busybox").unwrap(),
+        )
+        .unwrap();
+    for (name, content) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_mode(0o644);
+        header.set_size(content.len() as u64);
+        builder
+            .append_data(&mut header, name, content.as_bytes())
+            .unwrap();
+    }
+    let applets = [
+        ("bin/sh", "busybox".to_string()),
+        ("bin/cat", "busybox".to_string()),
+    ];
+    for (link, target) in applets.iter().chain(links.iter()) {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_mode(0o777);
+        header.set_size(0);
+        builder.append_link(&mut header, link, target).unwrap();
+    }
+    builder.finish().unwrap();
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+}

@@ -1,0 +1,368 @@
+//! `rpod volume create|ls|inspect|rm|prune`: Docker's volume commands
+//! over the volumes in the store (`store::volumes`). Only the `local`
+//! driver exists; a volume's data lives in `VOLUMES/NAME/_data`, owned
+//! as the containers see it, which `rpod unshare` reaches.
+
+use super::{Context, Exit};
+use crate::format::{self, OutputFormat, Template};
+use crate::store::Store;
+use crate::store::volumes::{self, NewVolume, VolumeRecord};
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum VolumeCommand {
+    /// Create a volume
+    Create(CreateArgs),
+    /// List volumes
+    #[command(visible_alias = "list")]
+    Ls(ListArgs),
+    /// Display detailed information on one or more volumes
+    Inspect(InspectArgs),
+    /// Remove one or more volumes
+    #[command(visible_alias = "remove")]
+    Rm(RemoveArgs),
+    /// Remove unused volumes
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// Volume driver (only local)
+    #[arg(short, long, default_value = "local")]
+    pub driver: String,
+    /// Set metadata on the volume (KEY=VALUE)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// Driver options (o=uid=UID,gid=GID)
+    #[arg(short, long = "opt", value_name = "KEY=VALUE")]
+    pub opt: Vec<String>,
+    /// Volume name
+    #[arg(long = "name", value_name = "NAME")]
+    pub name_flag: Option<String>,
+    /// Volume name (a random one when none is given)
+    pub name: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only show volume names
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Filter output (dangling=BOOL, driver=local, label=KEY[=VALUE], name=TEXT)
+    #[arg(short, long = "filter", value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Pretty-print with a Go template, `table …`, or `json`
+    #[arg(long)]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Format the output with a Go template
+    #[arg(short, long)]
+    pub format: Option<String>,
+    /// Volumes to inspect
+    #[arg(required = true)]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemoveArgs {
+    /// Remove volumes that only stopped containers use
+    #[arg(short, long)]
+    pub force: bool,
+    /// Volumes to remove
+    #[arg(required = true)]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PruneArgs {
+    /// Remove all unused volumes, not just anonymous ones
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+    /// Only some volumes (label=KEY[=VALUE], label!=KEY[=VALUE])
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filters: Vec<String>,
+}
+
+pub fn run(ctx: &Context, command: VolumeCommand) -> Result<()> {
+    match command {
+        VolumeCommand::Create(args) => create(ctx, args),
+        VolumeCommand::Ls(args) => list(ctx, args),
+        VolumeCommand::Inspect(args) => inspect(ctx, args),
+        VolumeCommand::Rm(args) => remove(ctx, args),
+        VolumeCommand::Prune(args) => prune(ctx, args),
+    }
+}
+
+fn create(ctx: &Context, args: CreateArgs) -> Result<()> {
+    if args.driver != "local" {
+        bail!(
+            "volume driver {:?} is not available: rpod has the local driver only",
+            args.driver
+        );
+    }
+    let name = match (args.name_flag, args.name) {
+        (Some(a), Some(b)) if a != b => {
+            bail!("conflicting volume names: --name {a} and {b}")
+        }
+        (Some(name), _) | (None, Some(name)) => name,
+        (None, None) => volumes::anonymous_name()?,
+    };
+    volumes::validate_name(&name)?;
+    let new = NewVolume {
+        labels: key_values(&args.label, "--label")?,
+        options: key_values(&args.opt, "--opt")?,
+    };
+    let owner = volumes::parse_options(&new.options)?;
+    let store = ctx.store()?;
+    let (_, made) = store.create_volume(&name, &new)?;
+    if made && (owner.uid.is_some() || owner.gid.is_some()) {
+        let data = store.volume_data(&name);
+        // The ids are the containers' ones: set inside the namespace.
+        ctx.in_userns(|_| {
+            std::os::unix::fs::chown(&data, owner.uid, owner.gid)
+                .map_err(|e| anyhow::anyhow!("cannot give volume {name} to the ids of o=: {e}"))
+        })
+        .inspect_err(|_| {
+            let _ = store.remove_volume(&name, false);
+        })?;
+    }
+    println!("{name}");
+    Ok(())
+}
+
+/// `KEY=VALUE` flags as a map (a bare `KEY` has an empty value).
+fn key_values(flags: &[String], flag: &str) -> Result<BTreeMap<String, String>> {
+    flags
+        .iter()
+        .map(|text| {
+            let (key, value) = text.split_once('=').unwrap_or((text, ""));
+            if key.is_empty() {
+                bail!("invalid {flag} {text:?}: give KEY=VALUE");
+            }
+            Ok((key.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// Default columns of `volume ls`.
+const COLUMNS: &[(&str, &str)] = &[("Driver", "DRIVER"), ("Name", "VOLUME NAME")];
+
+fn list(ctx: &Context, args: ListArgs) -> Result<()> {
+    let format = OutputFormat::parse(args.format.as_deref())?;
+    let filters = parse_filters(&args.filters, &["dangling", "driver", "label", "name"])?;
+    let store = ctx.store()?;
+    let used = used_volumes(&store)?;
+    let mut out = std::io::stdout().lock();
+    let kept: Vec<_> = store
+        .volumes()?
+        .into_iter()
+        .filter(|v| matches_all(v, &filters, &used))
+        .collect();
+    if args.quiet {
+        for volume in &kept {
+            writeln!(out, "{}", volume.name)?;
+        }
+        return Ok(());
+    }
+    let rows: Vec<Value> = kept.iter().map(|v| row(&store, v)).collect();
+    format::render_rows(&mut out, &format, COLUMNS, &rows)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// One row of `volume ls`, with Docker's field names.
+fn row(store: &Store, volume: &VolumeRecord) -> Value {
+    let labels: Vec<String> = volume
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    json!({
+        "Name": volume.name,
+        "Driver": "local",
+        "Scope": "local",
+        "Mountpoint": store.volume_data(&volume.name),
+        "Labels": labels.join(","),
+        "CreatedAt": volume.created_at,
+        "Size": "N/A",
+        "Links": "N/A",
+    })
+}
+
+/// Docker's `volume inspect` object.
+fn inspect_json(store: &Store, volume: &VolumeRecord) -> Value {
+    json!({
+        "CreatedAt": volume.created_at,
+        "Driver": "local",
+        "Labels": volume.labels,
+        "Mountpoint": store.volume_data(&volume.name),
+        "Name": volume.name,
+        "Options": volume.options,
+        "Scope": "local",
+    })
+}
+
+fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
+    let template = args.format.as_deref().map(Template::parse).transpose()?;
+    let store = ctx.store()?;
+    let mut values = Vec::new();
+    let mut missing = false;
+    for name in &args.names {
+        match store.volume(name) {
+            Ok(volume) => values.push(inspect_json(&store, &volume)),
+            Err(_) => {
+                eprintln!("Error: no such volume: {name}");
+                missing = true;
+            }
+        }
+    }
+    if template.is_none() || !values.is_empty() {
+        format::render_inspect(&mut std::io::stdout().lock(), template.as_ref(), &values)?;
+    }
+    if missing { Err(Exit(1).into()) } else { Ok(()) }
+}
+
+fn remove(ctx: &Context, args: RemoveArgs) -> Result<()> {
+    let store = ctx.store()?;
+    // Runs in a child inside the namespace: the outcome is its exit code.
+    ctx.in_userns(|_| {
+        let mut failed = false;
+        for name in &args.names {
+            match store.remove_volume(name, args.force) {
+                Ok(()) => println!("{name}"),
+                Err(e) => {
+                    eprintln!("Error: {}", super::one_line(&e));
+                    failed = true;
+                }
+            }
+        }
+        if failed { Err(Exit(1).into()) } else { Ok(()) }
+    })
+}
+
+fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
+    let filters = parse_filters(&args.filters, &["label", "label!"])?;
+    let what = if args.all {
+        "all local volumes not used by at least one container"
+    } else {
+        "anonymous local volumes not used by at least one container"
+    };
+    if !args.force && !super::images::confirm_removal(what)? {
+        return Ok(());
+    }
+    let store = ctx.store()?;
+    ctx.in_userns(|_| {
+        let used = used_volumes(&store)?;
+        let mut deleted = Vec::new();
+        let mut freed = 0;
+        for volume in store.volumes()? {
+            let wanted = (args.all || volume.is_anonymous())
+                && !used.contains(&volume.name)
+                && matches_all(&volume, &filters, &used);
+            if !wanted {
+                continue;
+            }
+            let size = tree_size(&store.volume_data(&volume.name));
+            // A container made meanwhile may use it now: then it stays.
+            if store.remove_volume(&volume.name, false).is_ok() {
+                freed += size;
+                deleted.push(volume.name);
+            }
+        }
+        if !deleted.is_empty() {
+            println!("Deleted Volumes:");
+            for name in &deleted {
+                println!("{name}");
+            }
+            println!();
+        }
+        println!("Total reclaimed space: {}", format::human_size(freed));
+        Ok(())
+    })
+}
+
+/// The bytes of the files under `dir`, each hard-linked file once.
+fn tree_size(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.push(entry.path());
+            } else if meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())) {
+                total += meta.size();
+            }
+        }
+    }
+    total
+}
+
+/// The names of the volumes some container mounts.
+fn used_volumes(store: &Store) -> Result<Vec<String>> {
+    Ok(store
+        .containers()?
+        .iter()
+        .flat_map(|c| c.config.binds.iter().filter_map(|b| b.volume.clone()))
+        .collect())
+}
+
+fn parse_filters(specs: &[String], known: &[&str]) -> Result<Vec<(String, String)>> {
+    specs
+        .iter()
+        .map(|spec| match spec.split_once('=') {
+            Some(("dangling", value)) if !matches!(value, "true" | "false" | "1" | "0") => {
+                bail!("invalid filter {spec:?}: dangling takes true or false")
+            }
+            Some((key, value)) if known.contains(&key) => Ok((key.to_string(), value.to_string())),
+            _ => bail!(
+                "invalid filter {spec:?}: the filters here are {}",
+                known.join(", ")
+            ),
+        })
+        .collect()
+}
+
+/// Docker's rule: filters with the same key are alternatives, except
+/// labels, which must all match; different keys must all match.
+fn matches_all(volume: &VolumeRecord, filters: &[(String, String)], used: &[String]) -> bool {
+    filters.iter().all(|(key, _)| {
+        let mut same = filters.iter().filter(|(k, _)| k == key);
+        let matches = |(key, value): &(String, String)| match key.as_str() {
+            "dangling" => matches!(value.as_str(), "true" | "1") != used.contains(&volume.name),
+            "driver" => value == "local",
+            "name" => volume.name.contains(value.as_str()),
+            "label" => has_label(volume, value),
+            "label!" => !has_label(volume, value),
+            _ => false,
+        };
+        if key.starts_with("label") {
+            same.all(matches)
+        } else {
+            same.any(matches)
+        }
+    })
+}
+
+fn has_label(volume: &VolumeRecord, spec: &str) -> bool {
+    match spec.split_once('=') {
+        Some((key, value)) => volume.labels.get(key).is_some_and(|v| v == value),
+        None => volume.labels.contains_key(spec),
+    }
+}
