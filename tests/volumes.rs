@@ -51,6 +51,27 @@ fn named_volumes_are_made_listed_inspected_and_removed() {
         env.ok(&["volume", "ls", "-q", "--filter", "name=at"]),
         "data\n"
     );
+    assert_eq!(
+        env.ok(&[
+            "volume",
+            "ls",
+            "--format",
+            "{{.Name}} {{.Labels}}",
+            "--filter",
+            "dangling=true"
+        ]),
+        "data \nowned team=db\n"
+    );
+    assert_eq!(
+        env.ok(&["volume", "ls", "--format", "json", "--filter", "name=data"]),
+        format!(
+            "{{\"CreatedAt\":{created:?},\"Driver\":\"local\",\"Labels\":\"\",\"Links\":\"N/A\",\"Mountpoint\":{:?},\"Name\":\"data\",\"Scope\":\"local\",\"Size\":\"N/A\"}}\n",
+            env.store().join("volumes/data/_data").display().to_string(),
+            created = env
+                .ok(&["volume", "inspect", "--format", "{{.CreatedAt}}", "data"])
+                .trim(),
+        )
+    );
     let mountpoint = env.store().join("volumes/data/_data");
     assert_eq!(
         env.ok(&[
@@ -214,6 +235,28 @@ fn an_empty_volume_takes_the_image_content_with_owners_and_modes() {
         ]),
         ""
     );
+
+    // A copy cut short (as by kill -9) left its staging behind and the
+    // data empty: the next container copies afresh.
+    env.ok(&["volume", "create", "cut"]);
+    env.unshare_sh(&format!(
+        "mkdir -p {0}/copy-staging/junk && touch {0}/copy-staging/half",
+        env.store().join("volumes/cut").display()
+    ));
+    assert_eq!(
+        env.ok(&[
+            "run",
+            "--rm",
+            "-v",
+            "cut:/var/log",
+            &image,
+            "sh",
+            "-c",
+            listing
+        ]),
+        plain
+    );
+    assert!(!env.store().join("volumes/cut/copy-staging").exists());
 
     // Containers starting at once on a new volume each see one whole copy.
     let runs: Vec<_> = (0..4)
@@ -496,7 +539,17 @@ fn mount_type_volume_u_and_propagation() {
     assert_eq!(std::fs::metadata(host.join("f")).unwrap().uid(), outside);
 
     let shared = format!("{}:/s:rshared", env.dir.display());
-    env.ok(&["create", "--name", "pr", "-v", &shared, &image]);
+    env.ok(&[
+        "create",
+        "--name",
+        "pr",
+        "-v",
+        &shared,
+        &image,
+        "grep",
+        " /s ",
+        "/proc/self/mountinfo",
+    ]);
     assert_eq!(
         env.ok(&[
             "inspect",
@@ -506,7 +559,9 @@ fn mount_type_volume_u_and_propagation() {
         ]),
         "rshared\n"
     );
-    env.ok(&["start", "-a", "pr"]);
+    // The mount really is shared (a peer group of its own).
+    let mountinfo = env.ok(&["start", "-a", "pr"]);
+    assert!(mountinfo.contains(" shared:"), "{mountinfo}");
     let err = env.fails(
         &["run", "--rm", "-v", "/a:/x", "-v", "vv:/x/", &image, "true"],
         125,

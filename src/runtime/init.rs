@@ -96,6 +96,7 @@ fn prepare(spec: &Spec, stdio: Stdio, network_ready: Option<OwnedFd>) -> Result<
     if spec.read_only {
         mounts::make_root_read_only(&spec.etc_files)?;
     }
+    mounts::set_binds_propagation(&spec.binds)?;
     mounts::make_binds_read_only(&spec.binds)?;
     super::ulimits::apply(&spec.ulimits)?;
     // The mounts above went on while the monitor connected the network.

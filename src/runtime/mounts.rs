@@ -146,13 +146,6 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         let target = resolve(&root, &bind.destination, kind)?;
         rustix::mount::mount_bind_recursive(&bind.source, fd_path(&target))
             .with_context(|| format!("cannot mount {} at {}", bind.source, bind.destination))?;
-        if let Some(propagation) = bind.propagation() {
-            // Looked up again: the descriptor above is of what lies under
-            // the new mount.
-            let mounted = resolve(&root, &bind.destination, kind)?;
-            rustix::mount::mount_change(fd_path(&mounted), propagation)
-                .with_context(|| format!("cannot set the propagation of {}", bind.destination))?;
-        }
     }
     for (path, options) in &spec.tmpfs {
         let (flags, data) = super::tmpfs::mount_options(options)?;
@@ -169,6 +162,18 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         }
         let target = resolve(&root, &path, Kind::File)?;
         bind(&spec.state_dir.join(file), &fd_path(&target))?;
+    }
+    Ok(())
+}
+
+/// After `pivot_root` (which needs private mounts): gives the binds the
+/// propagation they ask for.
+pub fn set_binds_propagation(binds: &[super::binds::Bind]) -> Result<()> {
+    for bind in binds {
+        if let Some(propagation) = bind.propagation() {
+            rustix::mount::mount_change(bind.destination.as_str(), propagation)
+                .with_context(|| format!("cannot set the propagation of {}", bind.destination))?;
+        }
     }
     Ok(())
 }
