@@ -115,12 +115,22 @@ fn named_volumes_are_made_listed_inspected_and_removed() {
         String::from_utf8_lossy(&out.stderr),
         "touch: /d/x: Read-only file system\n"
     );
-    // o=uid=…,gid=… gives the volume to those ids inside.
+    // o=uid=…,gid=… gives the volume to those ids inside, also where the
+    // image's content is copied in.
     assert_eq!(
         env.ok(&[
-            "run", "--rm", "-v", "owned:/o", &image, "stat", "-c", "%u:%g", "/o"
+            "run",
+            "--rm",
+            "-v",
+            "owned:/etc",
+            &image,
+            "stat",
+            "-c",
+            "%u:%g %n",
+            "/etc",
+            "/etc/passwd"
         ]),
-        "1000:1000\n"
+        "1000:1000 /etc\n0:0 /etc/passwd\n"
     );
     // Under keep-id the volume is the user's own, and so are new files.
     let kept = env.ok(&[
@@ -236,27 +246,30 @@ fn an_empty_volume_takes_the_image_content_with_owners_and_modes() {
         ""
     );
 
-    // A copy cut short (as by kill -9) left its staging behind and the
-    // data empty: the next container copies afresh.
-    env.ok(&["volume", "create", "cut"]);
-    env.unshare_sh(&format!(
-        "mkdir -p {0}/copy-staging/junk && touch {0}/copy-staging/half",
-        env.store().join("volumes/cut").display()
-    ));
-    assert_eq!(
-        env.ok(&[
-            "run",
-            "--rm",
-            "-v",
-            "cut:/var/log",
-            &image,
-            "sh",
-            "-c",
-            listing
-        ]),
-        plain
-    );
-    assert!(!env.store().join("volumes/cut/copy-staging").exists());
+    // A copy cut short (as by kill -9) before its first move left its
+    // staging behind and the data empty; one cut during the moves left
+    // part of the data and a marker. The next container copies afresh.
+    for (volume, cut) in [
+        (
+            "cut1",
+            "mkdir -p {0}/copy-staging/junk && touch {0}/copy-staging/half",
+        ),
+        (
+            "cut2",
+            "echo half > {0}/_data/dpkg.log && touch {0}/copy-unfinished && mkdir {0}/copy-staging",
+        ),
+    ] {
+        env.ok(&["volume", "create", volume]);
+        let dir = env.store().join("volumes").join(volume);
+        env.unshare_sh(&cut.replace("{0}", &dir.display().to_string()));
+        let target = format!("{volume}:/var/log");
+        assert_eq!(
+            env.ok(&["run", "--rm", "-v", &target, &image, "sh", "-c", listing]),
+            plain
+        );
+        assert!(!dir.join("copy-staging").exists());
+        assert!(!dir.join("copy-unfinished").exists());
+    }
 
     // Containers starting at once on a new volume each see one whole copy.
     let runs: Vec<_> = (0..4)
@@ -537,6 +550,37 @@ fn mount_type_volume_u_and_propagation() {
     );
     let outside = first_subuid(&env) + 999;
     assert_eq!(std::fs::metadata(host.join("f")).unwrap().uid(), outside);
+    // It never follows a symlink out of the source.
+    let mine = env.dir.join("mine");
+    env.write_file(&mine, b"mine");
+    let me = std::fs::metadata(env.dir.join("home")).unwrap();
+    std::os::unix::fs::symlink(&mine, host.join("link")).unwrap();
+    std::os::unix::fs::lchown(host.join("link"), Some(me.uid()), Some(me.gid())).unwrap();
+    env.ok(&[
+        "run",
+        "--rm",
+        "--user",
+        "1000:1000",
+        "-v",
+        &given,
+        &image,
+        "true",
+    ]);
+    assert_eq!(
+        std::fs::symlink_metadata(host.join("link")).unwrap().uid(),
+        outside
+    );
+    assert_eq!(std::fs::metadata(&mine).unwrap().uid(), me.uid());
+
+    // rpod's /etc files are not made in a read-only bind of the user's.
+    let empty = env.dir.join("empty-etc");
+    env.write_file(&empty.join(".keep"), b"");
+    let etc = format!("{}:/etc:ro", empty.display());
+    assert_eq!(
+        env.ok(&["run", "--rm", "-v", &etc, &image, "ls", "-A", "/etc"]),
+        ".keep\n"
+    );
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 1);
 
     let shared = format!("{}:/s:rshared", env.dir.display());
     env.ok(&[

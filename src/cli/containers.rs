@@ -346,16 +346,18 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
 }
 
 /// Removes each container (a `--rm` one may have removed itself when it
-/// was killed), with its anonymous volumes when asked; prints each name
-/// as it was given, as Docker does.
+/// was killed), with its anonymous volumes when asked (always for a
+/// `--rm` one, as its monitor would have); prints each name as it was
+/// given, as Docker does.
 fn remove_all(store: &Store, targets: &[(String, String)], volumes: bool) -> Result<()> {
     for (input, id) in targets {
         if let Ok(record) = store.container(id) {
             store.remove_container(id)?;
-            if volumes {
+            if volumes || record.config.auto_remove {
                 for doomed in store.take_away_anonymous_volumes(&record.config.binds) {
-                    std::fs::remove_dir_all(&doomed)
-                        .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", doomed.display()))?;
+                    if let Err(e) = crate::store::volumes::delete_taken_away(&doomed) {
+                        eprintln!("Warning: {}", super::one_line(&e));
+                    }
                 }
             }
         }

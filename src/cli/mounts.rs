@@ -77,12 +77,16 @@ pub fn add_image_volumes(
         .collect();
     for path in volumes.keys() {
         // The image is untrusted: a path that cannot be a mount point is
-        // left out rather than refused.
+        // left out rather than refused, and it is a path, never options.
+        if path.contains(':') {
+            continue;
+        }
         let Ok(bind) = binds::parse_volume_flag(path) else {
             continue;
         };
-        if bind.anonymous && !taken.contains(&clean(path)) {
-            taken.push(clean(path));
+        let destination = clean(&bind.destination);
+        if bind.anonymous && !taken.contains(&destination) {
+            taken.push(destination);
             binds.push(bind);
         }
     }
@@ -145,7 +149,9 @@ mod tests {
 
     #[test]
     fn image_volumes_fill_what_flags_leave() {
-        let image = json!({"Volumes": {"/data": {}, "/cache/": {}, "relative": {}}});
+        let image = json!({"Volumes": {
+            "/data": {}, "/cache/": {}, "relative": {}, "/data:U": {}, "/x:rshared": {}
+        }});
         let volumes = ["named:/data".to_string()];
         let (mut all, tmpfs) = container_mounts(&flags(&volumes, &[]), &[]).unwrap();
         add_image_volumes(&mut all, &tmpfs, &image);
@@ -161,7 +167,7 @@ mod tests {
 
     #[test]
     fn one_mount_per_path() {
-        let volumes = ["/a:/data".to_string(), "b:/data/".to_string()];
+        let volumes = ["/a:/data".to_string(), "bb:/data/".to_string()];
         let err = container_mounts(&flags(&volumes, &[]), &[]).err();
         assert_eq!(err.unwrap().to_string(), "duplicate mount point: /data");
         let mounts = ["type=tmpfs,dst=/t".to_string()];

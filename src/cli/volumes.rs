@@ -71,7 +71,7 @@ pub struct InspectArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
-    /// Remove volumes that only stopped containers use
+    /// Remove volumes that only stopped containers use; a missing volume is no error
     #[arg(short, long)]
     pub force: bool,
     /// Volumes to remove
@@ -190,7 +190,7 @@ fn row(store: &Store, volume: &VolumeRecord) -> Value {
         "Name": volume.name,
         "Driver": "local",
         "Scope": "local",
-        "Mountpoint": store.volume_data(&volume.name),
+        "Mountpoint": store.volume_data(&volume.name).to_string_lossy(),
         "Labels": labels.join(","),
         "CreatedAt": volume.created_at,
         "Size": "N/A",
@@ -204,7 +204,7 @@ fn inspect_json(store: &Store, volume: &VolumeRecord) -> Value {
         "CreatedAt": volume.created_at,
         "Driver": "local",
         "Labels": volume.labels,
-        "Mountpoint": store.volume_data(&volume.name),
+        "Mountpoint": store.volume_data(&volume.name).to_string_lossy(),
         "Name": volume.name,
         "Options": volume.options,
         "Scope": "local",
@@ -237,6 +237,10 @@ fn remove(ctx: &Context, args: RemoveArgs) -> Result<()> {
     ctx.in_userns(|_| {
         let mut failed = false;
         for name in &args.names {
+            // As Docker: -f makes a missing volume no error.
+            if args.force && store.volume(name).is_err() {
+                continue;
+            }
             match store.remove_volume(name, args.force) {
                 Ok(()) => println!("{name}"),
                 Err(e) => {

@@ -100,7 +100,7 @@ fn volumes_provided(store: &Store, binds: &[Bind]) -> Result<Vec<Bind>> {
     let mut binds = binds.to_vec();
     if binds.iter().any(|b| b.volume.is_some()) {
         let _lock = crate::store::Lock::exclusive(&store.lock_path("containers.lock"))?;
-        store.provide_volumes(&mut binds)?;
+        store.provide_volumes(&mut binds, true)?;
     }
     Ok(binds)
 }

@@ -306,7 +306,7 @@ fn empty(dir: BorrowedFd<'_>) -> rustix::io::Result<()> {
 }
 
 /// The names in a directory, without `.` and `..`.
-fn names(dir: impl AsFd) -> rustix::io::Result<Vec<Vec<u8>>> {
+pub(crate) fn names(dir: impl AsFd) -> rustix::io::Result<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     let mut entries = Dir::read_from(dir)?;
     while let Some(entry) = entries.read() {

@@ -160,6 +160,17 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         if spec.binds.iter().any(|b| b.destination == path) {
             continue;
         }
+        // Nor is a mount point made in a read-only bind of the user's.
+        let in_read_only_bind = spec.binds.iter().any(|b| {
+            let top = b.destination.trim_end_matches('/');
+            b.read_only
+                && path
+                    .strip_prefix(top)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        });
+        if in_read_only_bind && !exists_in_root(&root, &path) {
+            continue;
+        }
         let target = resolve(&root, &path, Kind::File)?;
         bind(&spec.state_dir.join(file), &fd_path(&target))?;
     }
@@ -329,6 +340,18 @@ fn resolve(root: &OwnedFd, relative: &str, kind: Kind) -> Result<OwnedFd> {
         }
     }
     Ok(resolved)
+}
+
+/// Whether `path` is there inside `root` (following symlinks inside it).
+fn exists_in_root(root: &OwnedFd, path: &str) -> bool {
+    rustix::fs::openat2(
+        root,
+        path.trim_start_matches('/'),
+        OFlags::PATH | OFlags::CLOEXEC,
+        Mode::empty(),
+        ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
+    )
+    .is_ok()
 }
 
 pub(super) fn fd_path(fd: &OwnedFd) -> std::path::PathBuf {

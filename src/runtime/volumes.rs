@@ -4,27 +4,39 @@
 //! container's user for the `U` option.
 //!
 //! The copy runs under a lock in the volume's directory, so two
-//! containers starting at once copy once. It is staged next to the data
-//! and moved in entry by entry, so a crash during the copy leaves the
-//! volume empty, to be filled at the next start.
+//! containers starting at once copy once. It is staged next to the data,
+//! and a marker stands in the volume's directory from before the first
+//! entry moves into the data until the copy is whole: a crash at any
+//! point leaves the data empty or marked, and the next start copies
+//! afresh.
 
 use super::binds::Bind;
+use crate::archive::confined::{self, is_dir, open_subdir};
 use anyhow::{Context, Result};
-use rustix::fd::OwnedFd;
-use rustix::fs::{Mode, OFlags, ResolveFlags};
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{AtFlags, Gid, Mode, OFlags, ResolveFlags, Uid};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
+/// Stands in the volume's directory while a copy moves into its data.
+const UNFINISHED: &str = "copy-unfinished";
+
 /// Copies what the image has at the bind's destination (reached inside
-/// `root`, the container's root filesystem) into the volume, when the
-/// volume is empty and the image has a directory there.
+/// `root`, the container's root filesystem, never through another mount)
+/// into the volume, when the volume is empty (or its last copy was cut
+/// short) and the image has a directory there.
 pub fn fill_if_empty(root: &OwnedFd, bind: &Bind) -> Result<()> {
     let data = Path::new(&bind.source);
     let volume_dir = data.parent().context("a volume's data has a parent")?;
     let _lock = crate::store::Lock::exclusive(&volume_dir.join("copy.lock"))?;
-    let mut entries =
-        std::fs::read_dir(data).with_context(|| format!("cannot read {}", data.display()))?;
-    if entries.next().is_some() {
+    let data_fd =
+        confined::open_root(data).with_context(|| format!("cannot open {}", data.display()))?;
+    let unfinished = volume_dir.join(UNFINISHED);
+    if unfinished.exists() {
+        for name in crate::rootfs::copy::names(&data_fd)? {
+            confined::remove_at(data_fd.as_fd(), &name)?;
+        }
+    } else if !crate::rootfs::copy::names(&data_fd)?.is_empty() {
         return Ok(());
     }
     let Ok(image_dir) = rustix::fs::openat2(
@@ -32,7 +44,7 @@ pub fn fill_if_empty(root: &OwnedFd, bind: &Bind) -> Result<()> {
         bind.destination.trim_start_matches('/'),
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
-        ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
+        ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS | ResolveFlags::NO_XDEV,
     ) else {
         return Ok(());
     };
@@ -47,13 +59,19 @@ pub fn fill_if_empty(root: &OwnedFd, bind: &Bind) -> Result<()> {
     std::fs::create_dir(&staging)?;
     let copied = || -> Result<()> {
         crate::rootfs::copy::apply_layer(&image_path, &staging, None)?;
+        std::fs::write(&unfinished, b"")?;
         for entry in std::fs::read_dir(&staging)? {
             let name = entry?.file_name();
             std::fs::rename(staging.join(&name), data.join(&name))?;
         }
-        let meta = std::fs::metadata(&image_path)?;
-        std::os::unix::fs::chown(data, Some(meta.uid()), Some(meta.gid()))?;
-        std::fs::set_permissions(data, meta.permissions())?;
+        // The top takes the image directory's owner and mode, unless the
+        // volume was made with its own (`--opt o=uid=…,gid=…`).
+        if !has_options(volume_dir) {
+            let meta = std::fs::metadata(&image_path)?;
+            std::os::unix::fs::chown(data, Some(meta.uid()), Some(meta.gid()))?;
+            std::fs::set_permissions(data, meta.permissions())?;
+        }
+        std::fs::remove_file(&unfinished)?;
         std::fs::remove_dir(&staging)?;
         Ok(())
     };
@@ -65,18 +83,71 @@ pub fn fill_if_empty(root: &OwnedFd, bind: &Bind) -> Result<()> {
     })
 }
 
+/// Whether the volume's record has driver options.
+fn has_options(volume_dir: &Path) -> bool {
+    let record = std::fs::read(volume_dir.join("volume.json"))
+        .ok()
+        .and_then(|bytes| {
+            serde_json::from_slice::<crate::store::volumes::VolumeRecord>(&bytes).ok()
+        });
+    record.is_some_and(|r| !r.options.is_empty())
+}
+
 /// `U`: makes `uid`:`gid` the owner of the bind's source and of
-/// everything below it (symlinks themselves, never their targets).
+/// everything below it on the same filesystem. The walk goes through
+/// directory descriptors and never follows a symlink, so a container
+/// swapping a directory for a link meanwhile cannot send it elsewhere.
 pub fn give_to_user(bind: &Bind, uid: u32, gid: u32) -> Result<()> {
-    let mut pending = vec![std::path::PathBuf::from(&bind.source)];
-    while let Some(path) = pending.pop() {
-        std::os::unix::fs::lchown(&path, Some(uid), Some(gid))
-            .with_context(|| format!("cannot change the owner of {}", path.display()))?;
-        if std::fs::symlink_metadata(&path)?.is_dir() {
-            for entry in std::fs::read_dir(&path)? {
-                pending.push(entry?.path());
+    let owner = (Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)));
+    let top = confined::open_root(Path::new(&bind.source));
+    let given = || -> rustix::io::Result<()> {
+        let top = match top {
+            Ok(top) => top,
+            // A single file.
+            Err(rustix::io::Errno::NOTDIR) => {
+                let file = rustix::fs::open(
+                    bind.source.as_str(),
+                    OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )?;
+                return rustix::fs::chownat(&file, "", owner.0, owner.1, AtFlags::EMPTY_PATH);
+            }
+            Err(e) => return Err(e),
+        };
+        rustix::fs::fchown(&top, owner.0, owner.1)?;
+        let device = rustix::fs::fstat(&top)?.st_dev;
+        let mut pending = vec![top];
+        while let Some(dir) = pending.pop() {
+            for name in crate::rootfs::copy::names(&dir)? {
+                pending.extend(give_entry(dir.as_fd(), &name, owner, device)?);
             }
         }
+        Ok(())
+    };
+    given().with_context(|| format!("cannot give {} to {uid}:{gid}", bind.source))
+}
+
+/// Gives one entry of `dir`; a directory on the same filesystem comes
+/// back opened, to be walked.
+fn give_entry(
+    dir: BorrowedFd<'_>,
+    name: &[u8],
+    (uid, gid): (Option<Uid>, Option<Gid>),
+    device: u64,
+) -> rustix::io::Result<Option<OwnedFd>> {
+    let Some(st) = confined::lstat_at(dir, name)? else {
+        return Ok(None);
+    };
+    rustix::fs::chownat(dir, name, uid, gid, AtFlags::SYMLINK_NOFOLLOW)?;
+    if !is_dir(&st) || st.st_dev != device {
+        return Ok(None);
     }
-    Ok(())
+    match open_subdir(dir, name) {
+        Ok(sub) => Ok(Some(sub)),
+        // Swapped for something else since the lstat: left alone.
+        Err(rustix::io::Errno::NOTDIR | rustix::io::Errno::LOOP | rustix::io::Errno::NOENT) => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -238,7 +238,7 @@ impl Store {
                 .context("no free name for the container")?;
         }
         self.ensure_name_free(&record.name)?;
-        self.provide_volumes(&mut record.config.binds)?;
+        self.provide_volumes(&mut record.config.binds, false)?;
         let dir = self.container_dir(&record.id);
         for sub in record.config.storage_driver.dirs() {
             std::fs::create_dir_all(dir.join(sub))

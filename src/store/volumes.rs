@@ -156,6 +156,8 @@ impl Store {
             return Ok((existing, false));
         }
         std::fs::create_dir_all(self.volumes_dir())?;
+        // Garbage collection empties tmp/: not while a volume is staged.
+        let _staging_guard = self.gc_guard()?;
         let staging = tempfile::Builder::new()
             .prefix("volume-")
             .tempdir_in(self.tmp_dir())
@@ -187,16 +189,20 @@ impl Store {
     }
 
     /// Names each anonymous volume among `binds`, makes the volumes they
-    /// mount that are missing (a volume removed with `volume rm -f` while
-    /// its container was stopped comes back empty, as in Docker) and
-    /// points the binds at their data. Call under the containers lock.
-    pub fn provide_volumes(&self, binds: &mut [Bind]) -> Result<()> {
+    /// mount that are missing and points the binds at their data. Call
+    /// under the containers lock. At a container's start (`starting`), a
+    /// volume removed by `volume rm -f` while it was stopped comes back
+    /// empty; at create, an anonymous volume of another container
+    /// (`--volumes-from`) that went meanwhile is an error.
+    pub fn provide_volumes(&self, binds: &mut [Bind], starting: bool) -> Result<()> {
         for bind in binds {
             let Some(name) = &mut bind.volume else {
                 continue;
             };
             if name.is_empty() {
                 *name = anonymous_name()?;
+            } else if bind.anonymous && !starting && self.volume(name).is_err() {
+                bail!("volume {name} of --volumes-from was removed meanwhile");
             }
             let mut new = NewVolume::default();
             if bind.anonymous {
@@ -234,12 +240,11 @@ impl Store {
     }
 
     /// Removes volume `name` unless a container names it; with `force`,
-    /// unless a running container does. Deleting the data needs the user
-    /// namespace (it may hold files of subordinate ids).
+    /// unless a running or starting container does. Deleting the data
+    /// needs the user namespace (it may hold files of subordinate ids).
     pub fn remove_volume(&self, name: &str, force: bool) -> Result<()> {
         let doomed = self.take_away_volume(name, force)?;
-        std::fs::remove_dir_all(&doomed)
-            .with_context(|| format!("cannot remove {}", doomed.display()))
+        delete_taken_away(&doomed)
     }
 
     /// The first half of [`Store::remove_volume`]: renames the volume into
@@ -249,10 +254,15 @@ impl Store {
         let _lock = Lock::exclusive(&self.lock_path("containers.lock"))?;
         self.volume(name)?;
         let users = self.containers_using_volume(name)?;
+        // A container being started holds its start lock until it runs.
+        let starting = |c: &ContainerRecord| {
+            let lock = self.container_dir(&c.id).join("start.lock");
+            !matches!(Lock::try_exclusive(&lock), Ok(Some(_)))
+        };
         let blocking: Vec<_> = users
             .iter()
-            .filter(|c| !force || c.state.is_running())
-            .map(|c| c.id.get(..12).unwrap_or(&c.id))
+            .filter(|c| !force || c.state.is_running() || starting(c))
+            .map(|c| c.id.as_str())
             .collect();
         if !blocking.is_empty() {
             bail!(
@@ -266,5 +276,15 @@ impl Store {
         std::fs::rename(self.volume_dir(name), &doomed)
             .with_context(|| format!("cannot remove volume {name}"))?;
         Ok(doomed)
+    }
+}
+
+/// Deletes what [`Store::take_away_volume`] or
+/// [`Store::take_away_anonymous_volumes`] moved into `tmp/` (garbage
+/// collection may be deleting it too).
+pub fn delete_taken_away(doomed: &std::path::Path) -> Result<()> {
+    match std::fs::remove_dir_all(doomed) {
+        Err(_) if !doomed.exists() => Ok(()),
+        done => done.with_context(|| format!("cannot remove {}", doomed.display())),
     }
 }
