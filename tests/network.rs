@@ -248,6 +248,22 @@ fn published_tcp_ports_serve_and_port_ps_inspect_agree() {
         env.ok(&["ps", "--format", "{{.Ports}}"]),
         format!("0.0.0.0:{port}->80/tcp, 127.0.0.1:{random}->8081/tcp\n")
     );
+    // ps filters on the container's published and exposed ports.
+    for (filter, shown) in [
+        ("publish=80", "web\n"),
+        ("publish=8080-8090/tcp", "web\n"),
+        ("publish=80/udp", ""),
+        ("publish=9999", ""),
+        ("expose=9999", "web\n"),
+        ("expose=81", ""),
+    ] {
+        assert_eq!(
+            env.ok(&["ps", "--filter", filter, "--format", "{{.Names}}"]),
+            shown,
+            "{filter}"
+        );
+    }
+    env.fails(&["ps", "--filter", "publish=http"], 125);
     let ports = env.ok(&[
         "inspect",
         "--format",
@@ -469,8 +485,14 @@ fn no_slirp4netns_outlives_its_container() {
     eventually("slirp4netns ends with the container", || all_gone(&killed));
 
     let orphaned = run("orphaned");
+    let id = env.ok(&["inspect", "--format", "{{.Id}}", "orphaned"]);
+    let runtime_dir = env.dir.join("run/rpod").join(id.trim());
+    assert!(runtime_dir.is_dir());
     kill9(&env, "orphaned", "{{.State.ConmonPid}}");
     eventually("slirp4netns ends with the monitor", || all_gone(&orphaned));
+    // Its sockets went with the container's removal.
+    env.ok(&["rm", "-f", "orphaned"]);
+    assert!(!runtime_dir.exists());
 }
 
 #[test]

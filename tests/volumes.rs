@@ -493,6 +493,17 @@ fn volumes_from_shares_mounts_and_backs_up_and_restores() {
         &image,
         "true",
     ]);
+    assert_eq!(
+        env.ok(&[
+            "ps",
+            "-a",
+            "--filter",
+            "volume=dbdata",
+            "--format",
+            "{{.Names}}"
+        ]),
+        "borrower\ndb\n"
+    );
     env.ok(&["rm", "-v", "borrower"]);
     assert_eq!(logs_of_db(), "log\n");
     let err = env.fails(
@@ -531,21 +542,13 @@ fn mount_type_volume_u_and_propagation() {
     let host = env.dir.join("given");
     env.write_file(&host.join("f"), b"x");
     let given = format!("{}:/g:U", host.display());
+    let run_given = |command: &[&str]| {
+        let mut args = vec!["run", "--rm", "--user", "1000:1000", "-v", &given, &image];
+        args.extend_from_slice(command);
+        env.ok(&args)
+    };
     assert_eq!(
-        env.ok(&[
-            "run",
-            "--rm",
-            "--user",
-            "1000:1000",
-            "-v",
-            &given,
-            &image,
-            "stat",
-            "-c",
-            "%u:%g",
-            "/g",
-            "/g/f"
-        ]),
+        run_given(&["stat", "-c", "%u:%g", "/g", "/g/f"]),
         "1000:1000\n1000:1000\n"
     );
     let outside = first_subuid(&env) + 999;
@@ -556,16 +559,7 @@ fn mount_type_volume_u_and_propagation() {
     let me = std::fs::metadata(env.dir.join("home")).unwrap();
     std::os::unix::fs::symlink(&mine, host.join("link")).unwrap();
     std::os::unix::fs::lchown(host.join("link"), Some(me.uid()), Some(me.gid())).unwrap();
-    env.ok(&[
-        "run",
-        "--rm",
-        "--user",
-        "1000:1000",
-        "-v",
-        &given,
-        &image,
-        "true",
-    ]);
+    run_given(&["true"]);
     assert_eq!(
         std::fs::symlink_metadata(host.join("link")).unwrap().uid(),
         outside

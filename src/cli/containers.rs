@@ -3,6 +3,7 @@
 use super::lifecycle::Running;
 use super::{Context, Exit};
 use crate::format::{self, OutputFormat};
+use crate::network::ports;
 use crate::store::Store;
 use crate::store::containers::ContainerRecord;
 use anyhow::{Result, bail};
@@ -42,7 +43,8 @@ pub struct PsArgs {
     /// Display total file sizes
     #[arg(short, long)]
     pub size: bool,
-    /// Filter output (status=, name=, id=, ancestor=, label=KEY[=VALUE], exited=CODE)
+    /// Filter output (status=, name=, id=, ancestor=, label=KEY[=VALUE], exited=CODE,
+    /// publish=PORT[/PROTO], expose=PORT[/PROTO], volume=NAME|PATH)
     #[arg(short, long = "filter", value_name = "FILTER")]
     pub filters: Vec<String>,
     /// Pretty-print with a Go template, `table …`, or `json`
@@ -54,7 +56,9 @@ pub fn ps(ctx: &Context, args: PsArgs) -> Result<()> {
     let format = OutputFormat::parse(args.format.as_deref())?;
     let filters = parse_filters(
         &args.filters,
-        &["status", "name", "id", "ancestor", "label", "exited"],
+        &[
+            "status", "name", "id", "ancestor", "label", "exited", "publish", "expose", "volume",
+        ],
     )?;
     let store = ctx.store()?;
     // Docker computes sizes for -s and for templates that print them.
@@ -145,6 +149,9 @@ fn parse_filters(specs: &[String], known: &[&str]) -> Result<Vec<(String, String
             Some(("exited", code)) if code.parse::<i32>().is_err() => {
                 bail!("invalid filter {spec:?}: exited takes an exit code")
             }
+            Some(("publish" | "expose", ports)) if ports::parse_exposed(ports).is_err() => {
+                bail!("invalid filter {spec:?}: give PORT[/PROTO] or a range")
+            }
             Some((key, value)) if known.contains(&key) => Ok((key.to_string(), value.to_string())),
             _ => bail!(
                 "invalid filter {spec:?}: the filters here are {}",
@@ -184,6 +191,23 @@ fn matches_filter(c: &ContainerRecord, key: &str, value: &str) -> bool {
                     .exit_code
                     .is_some_and(|code| code.to_string() == value)
         }
+        // Docker's rule: the container port, published or exposed.
+        "publish" => ports::parse_exposed(value).is_ok_and(|wanted| {
+            wanted.iter().any(|(port, protocol)| {
+                c.config
+                    .ports
+                    .iter()
+                    .any(|b| b.container_port == *port && &b.protocol == protocol)
+            })
+        }),
+        "expose" => ports::parse_exposed(value).is_ok_and(|wanted| {
+            wanted
+                .iter()
+                .any(|(port, protocol)| c.config.exposed.contains(&format!("{port}/{protocol}")))
+        }),
+        "volume" => c.config.binds.iter().any(|b| {
+            b.volume.as_deref() == Some(value) || b.destination == value || b.source == value
+        }),
         _ => false,
     }
 }
@@ -340,17 +364,25 @@ pub fn rm(ctx: &Context, args: RmArgs) -> Result<()> {
         }
     }
     if !targets.is_empty() {
-        ctx.in_userns(|_| remove_all(&store, &targets, args.volumes))?;
+        let runroot = ctx.locations()?.runroot;
+        ctx.in_userns(|_| remove_all(&store, &runroot, &targets, args.volumes))?;
     }
     if failed { Err(Exit(1).into()) } else { Ok(()) }
 }
 
 /// Removes each container (a `--rm` one may have removed itself when it
-/// was killed), with its anonymous volumes when asked (always for a
-/// `--rm` one, as its monitor would have); prints each name as it was
-/// given, as Docker does.
-fn remove_all(store: &Store, targets: &[(String, String)], volumes: bool) -> Result<()> {
+/// was killed) and what its monitor would have left in the runtime
+/// directory `runroot` had it been killed, with its anonymous volumes
+/// when asked (always for a `--rm` one, as its monitor would have);
+/// prints each name as it was given, as Docker does.
+fn remove_all(
+    store: &Store,
+    runroot: &std::path::Path,
+    targets: &[(String, String)],
+    volumes: bool,
+) -> Result<()> {
     for (input, id) in targets {
+        let _ = std::fs::remove_dir_all(runroot.join(id));
         if let Ok(record) = store.container(id) {
             store.remove_container(id)?;
             if volumes || record.config.auto_remove {
@@ -392,6 +424,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
         return Ok(());
     }
     let store = ctx.store()?;
+    let runroot = ctx.locations()?.runroot;
     ctx.in_userns(|_| {
         let mut containers = store.containers()?;
         containers.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
@@ -407,7 +440,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
         }
         if !doomed.is_empty() {
             println!("Deleted Containers:");
-            remove_all(&store, &doomed, false)?;
+            remove_all(&store, &runroot, &doomed, false)?;
             println!();
         }
         println!("Total reclaimed space: {}", format::human_size(freed));
