@@ -666,6 +666,25 @@ fn pasta_publishes_ports_and_ends_with_its_container() {
     assert_eq!(pastas.len(), 1);
     kill9(&env, "web", "{{.State.ConmonPid}}");
     eventually("pasta ends with the monitor", || all_gone(&pastas));
+
+    // And with its container when its guard was killed.
+    eventually("the container's end with its monitor", || {
+        env.ok(&["inspect", "--format", "{{.State.Running}}", "web"]) == "false\n"
+    });
+    env.ok(&["start", "web"]);
+    let pastas = helpers(&env, "web", "pasta");
+    let guards = helpers(&env, "web", "rpod-pasta-guard");
+    assert_eq!((pastas.len(), guards.len()), (1, 1));
+    // SAFETY: killing the guard this test's container started.
+    unsafe { libc::kill(guards[0].0 as i32, libc::SIGKILL) };
+    // A zombie until its monitor reaps it.
+    let dead = |pid: i64| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        stat.rsplit_once(") ").is_none_or(|(_, rest)| rest.starts_with('Z'))
+    };
+    eventually("the guard's end", || dead(guards[0].0));
+    env.ok(&["stop", "-t", "1", "web"]);
+    eventually("pasta ends with the container", || all_gone(&pastas));
 }
 
 #[test]

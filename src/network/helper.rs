@@ -102,9 +102,9 @@ pub(super) fn default_signals() -> std::io::Result<()> {
 /// How long a helper may take to configure the network (and to answer).
 pub(super) const READY_TIMEOUT_SECONDS: i64 = 10;
 
-/// Waits for the helper's word on its ready pipe; the pipe closing
-/// without one means it died.
-pub(super) fn wait_ready(ready: &OwnedFd) -> Result<()> {
+/// Waits for the helper's word on its ready pipe and returns it; the
+/// pipe closing without one means it died.
+pub(super) fn wait_ready(ready: &OwnedFd) -> Result<String> {
     let mut fds = [PollFd::new(ready, PollFlags::IN)];
     let timeout = rustix::event::Timespec {
         tv_sec: READY_TIMEOUT_SECONDS,
@@ -121,7 +121,7 @@ pub(super) fn wait_ready(ready: &OwnedFd) -> Result<()> {
     let mut word = [0u8; 16];
     match rustix::io::read(ready, &mut word) {
         Ok(0) => bail!("it exited"),
-        Ok(_) => Ok(()),
+        Ok(n) => Ok(String::from_utf8_lossy(&word[..n]).into_owned()),
         Err(e) => Err(e.into()),
     }
 }

@@ -10,7 +10,7 @@ mod guard;
 use super::helper::{Namespaces, last_line, wait_ready};
 use super::ports::PortBinding;
 use anyhow::{Context, Result, bail};
-use rustix::fd::AsRawFd;
+use rustix::fd::{AsRawFd, OwnedFd};
 use std::path::Path;
 
 /// The address inside at which pasta answers DNS queries with the host's
@@ -20,6 +20,9 @@ pub const DNS_ADDRESS: &str = "169.254.1.1";
 /// A running pasta, behind its guard; dropping it ends it and waits.
 pub struct Pasta {
     guard: rustix::process::Pid,
+    /// pasta itself, signalled too when it stops: a guard killed with
+    /// SIGKILL would leave it running.
+    pasta: Option<OwnedFd>,
 }
 
 /// The guard's exit code when there is no pasta to run.
@@ -76,10 +79,16 @@ impl Pasta {
             guard::run(command, &sources);
         }
         drop((ready_write, log));
-        let pasta = Self {
+        let mut pasta = Self {
             guard: rustix::process::Pid::from_raw(guard).context("fork returned an invalid pid")?,
+            pasta: None,
         };
-        if let Err(e) = wait_ready(&ready_read) {
+        let ready = wait_ready(&ready_read);
+        pasta.pasta = ready.as_ref().ok().and_then(|word| {
+            let pid = rustix::process::Pid::from_raw(word.trim().parse().ok()?)?;
+            rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty()).ok()
+        });
+        if let Err(e) = ready {
             let code = pasta.end();
             if code == Some(NOT_INSTALLED) {
                 bail!(
@@ -93,10 +102,13 @@ impl Pasta {
         Ok(pasta)
     }
 
-    /// Tells pasta (through its guard) to exit; it is waited for when
-    /// dropped.
+    /// Tells pasta (through its guard, and directly) to exit; it is
+    /// waited for when dropped.
     pub fn stop(&mut self) {
         let _ = rustix::process::kill_process(self.guard, rustix::process::Signal::TERM);
+        if let Some(pasta) = &self.pasta {
+            let _ = rustix::process::pidfd_send_signal(pasta, rustix::process::Signal::TERM);
+        }
     }
 
     /// Stops pasta and waits for its guard; returns the guard's exit code.
