@@ -20,6 +20,21 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The first of three consecutive host ports nobody listens on now.
+fn free_port_range() -> u16 {
+    loop {
+        let first = free_port();
+        let free = (1..3).all(|i| {
+            first
+                .checked_add(i)
+                .is_some_and(|p| TcpListener::bind((Ipv4Addr::LOCALHOST, p)).is_ok())
+        });
+        if free {
+            return first;
+        }
+    }
+}
+
 /// The slirp4netns processes serving running container `name` (children
 /// of its monitor), with their start times.
 fn slirps(env: &TestEnv, name: &str) -> Vec<(i64, u64)> {
@@ -93,20 +108,23 @@ fn kill9(env: &TestEnv, name: &str, field: &str) {
 
 /// An HTTP GET of `path` on `address`; returns the body.
 fn http_get(address: (Ipv4Addr, u16), path: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+    fetch(address, path).unwrap()
+}
+
+/// [`http_get`], with a server that may not answer yet.
+fn fetch(address: (Ipv4Addr, u16), path: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n")?;
     let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
+    stream.read_to_string(&mut reply)?;
     // A CGI script's own headers end with a bare newline.
     let end = ["\r\n\r\n", "\n\n"]
         .iter()
         .filter_map(|blank| reply.find(blank).map(|at| at + blank.len()))
         .min()
-        .unwrap();
-    reply[end..].to_string()
+        .ok_or(std::io::ErrorKind::InvalidData)?;
+    Ok(reply[end..].to_string())
 }
 
 /// busybox httpd on port 80 serving `index.html` ("hello") and a CGI
@@ -324,6 +342,38 @@ fn published_tcp_ports_serve_and_port_ps_inspect_agree() {
     eventually("slirp4netns ends with the container", || all_gone(&helpers));
     assert_eq!(env.ok(&["port", "web"]), "");
     assert!(TcpListener::bind((Ipv4Addr::UNSPECIFIED, port)).is_ok());
+}
+
+#[test]
+fn a_published_port_range_maps_port_by_port() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let first = free_port_range();
+    let range = format!("{first}-{}:30000-30002", first + 2);
+    let servers = "for p in 30000 30001 30002; do mkdir /w$p; echo $p > /w$p/index.html; \
+                   httpd -p $p -h /w$p; done; exec sleep 1000";
+    env.ok(&[
+        "run", "-d", "--name", "range", "-p", &range, &image, "sh", "-c", servers,
+    ]);
+    for i in 0..3u16 {
+        let served = format!("{}\n", 30000 + i);
+        eventually("each port reaches its own", || {
+            fetch((Ipv4Addr::LOCALHOST, first + i), "/index.html").is_ok_and(|b| b == served)
+        });
+    }
+    assert_eq!(
+        env.ok(&["port", "range"]),
+        (0..3u16)
+            .map(|i| format!("{}/tcp -> 0.0.0.0:{}\n", 30000 + i, first + i))
+            .collect::<String>()
+    );
+    assert_eq!(
+        env.ok(&["ps", "--format", "{{.Ports}}"]),
+        format!("0.0.0.0:{first}-{}->30000-30002/tcp\n", first + 2)
+    );
+    // Ranges of different lengths do not map.
+    let uneven = format!("{first}-{}:30000-30002", first + 1);
+    env.fails(&["run", "--rm", "-p", &uneven, &image, "true"], 125);
 }
 
 #[test]
@@ -680,7 +730,8 @@ fn pasta_publishes_ports_and_ends_with_its_container() {
     // A zombie until its monitor reaps it.
     let dead = |pid: i64| {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        stat.rsplit_once(") ").is_none_or(|(_, rest)| rest.starts_with('Z'))
+        stat.rsplit_once(") ")
+            .is_none_or(|(_, rest)| rest.starts_with('Z'))
     };
     eventually("the guard's end", || dead(guards[0].0));
     env.ok(&["stop", "-t", "1", "web"]);
