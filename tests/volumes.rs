@@ -537,6 +537,29 @@ fn mount_type_volume_u_and_propagation() {
         "f\ng\n"
     );
     assert_eq!(env.ok(&["volume", "ls", "-q"]), "mv\n");
+    // The three kinds at once, as in Docker's documentation.
+    let host = env.dir.join("src");
+    env.write_file(&host.join("in"), b"in\n");
+    let bind = format!("type=bind,src={},dst=/src,readonly", host.display());
+    let script = "cat /src/in /m/f; touch /src/x 2>&1; echo > /m/g && \
+                  df -k /t | tail -1 | awk '{print $2}'";
+    assert_eq!(
+        env.ok(&[
+            "run",
+            "--rm",
+            "--mount",
+            &bind,
+            "--mount",
+            "type=volume,src=mv,dst=/m",
+            "--mount",
+            "type=tmpfs,dst=/t,tmpfs-size=64m",
+            &image,
+            "sh",
+            "-c",
+            script,
+        ]),
+        "in\ntouch: /src/x: Read-only file system\n65536\n"
+    );
 
     // U gives a host directory to the container's user.
     let host = env.dir.join("given");
