@@ -27,7 +27,7 @@ fn free_port_range() -> u16 {
         let free = (1..3).all(|i| {
             first
                 .checked_add(i)
-                .is_some_and(|p| TcpListener::bind((Ipv4Addr::LOCALHOST, p)).is_ok())
+                .is_some_and(|p| TcpListener::bind((Ipv4Addr::UNSPECIFIED, p)).is_ok())
         });
         if free {
             return first;

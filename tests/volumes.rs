@@ -270,6 +270,36 @@ fn an_empty_volume_takes_the_image_content_with_owners_and_modes() {
         assert!(!dir.join("copy-staging").exists());
         assert!(!dir.join("copy-unfinished").exists());
     }
+    // A cut copy's volume mounted where the image has nothing is emptied
+    // once; what a container then writes stays.
+    env.ok(&["volume", "create", "cut3"]);
+    let dir = env.store().join("volumes/cut3");
+    env.unshare_sh(&format!(
+        "echo half > {0}/_data/half && touch {0}/copy-unfinished",
+        dir.display()
+    ));
+    env.ok(&[
+        "run",
+        "--rm",
+        "-v",
+        "cut3:/none",
+        &image,
+        "sh",
+        "-c",
+        "ls /none; echo mine > /none/f",
+    ]);
+    assert_eq!(
+        env.ok(&[
+            "run",
+            "--rm",
+            "-v",
+            "cut3:/var/log",
+            &image,
+            "ls",
+            "/var/log"
+        ]),
+        "f\n"
+    );
 
     // Containers starting at once on a new volume each see one whole copy.
     let runs: Vec<_> = (0..4)
@@ -593,10 +623,12 @@ fn mount_type_volume_u_and_propagation() {
     let empty = env.dir.join("empty-etc");
     env.write_file(&empty.join(".keep"), b"");
     let etc = format!("{}:/etc:ro", empty.display());
-    assert_eq!(
-        env.ok(&["run", "--rm", "-v", &etc, &image, "ls", "-A", "/etc"]),
-        ".keep\n"
-    );
+    for read_only in [&[][..], &["--read-only"][..]] {
+        let mut args = vec!["run", "--rm"];
+        args.extend_from_slice(read_only);
+        args.extend_from_slice(&["-v", &etc, &image, "ls", "-A", "/etc"]);
+        assert_eq!(env.ok(&args), ".keep\n");
+    }
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 1);
 
     let shared = format!("{}:/s:rshared", env.dir.display());
@@ -620,7 +652,8 @@ fn mount_type_volume_u_and_propagation() {
         ]),
         "rshared\n"
     );
-    // The mount really is shared (a peer group of its own).
+    // The mount is shared inside the container (a peer group of its own;
+    // rpod's mounts are cut off from the host's).
     let mountinfo = env.ok(&["start", "-a", "pr"]);
     assert!(mountinfo.contains(" shared:"), "{mountinfo}");
     let err = env.fails(

@@ -429,11 +429,25 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
         let mut containers = store.containers()?;
         containers.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
         let mut doomed = Vec::new();
+        // Held until they are gone: a container being started is skipped,
+        // and none starts while it is removed.
+        let mut starts_held = Vec::new();
         let mut freed = 0;
         for c in containers {
             let created: Option<jiff::Timestamp> = c.created.parse().ok();
             let old_enough = until.is_none_or(|u| created.is_some_and(|c| c < u));
-            if !c.state.is_running() && old_enough && matches_all(&c, &filters) {
+            if c.state.is_running() || !old_enough || !matches_all(&c, &filters) {
+                continue;
+            }
+            let lock = store.container_dir(&c.id).join("start.lock");
+            let Ok(Some(held)) = crate::store::Lock::try_exclusive(&lock) else {
+                continue;
+            };
+            if store
+                .container(&c.id)
+                .is_ok_and(|now| !now.state.is_running())
+            {
+                starts_held.push(held);
                 freed += store.container_changes_size(&c)?;
                 doomed.push((c.id.clone(), c.id));
             }

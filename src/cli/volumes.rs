@@ -123,17 +123,11 @@ fn create(ctx: &Context, args: CreateArgs) -> Result<()> {
     };
     let owner = volumes::parse_options(&new.options)?;
     let store = ctx.store()?;
-    let (_, made) = store.create_volume(&name, &new)?;
-    if made && (owner.uid.is_some() || owner.gid.is_some()) {
-        let data = store.volume_data(&name);
+    if owner.uid.is_some() || owner.gid.is_some() {
         // The ids are the containers' ones: set inside the namespace.
-        ctx.in_userns(|_| {
-            std::os::unix::fs::chown(&data, owner.uid, owner.gid)
-                .map_err(|e| anyhow::anyhow!("cannot give volume {name} to the ids of o=: {e}"))
-        })
-        .inspect_err(|_| {
-            let _ = store.remove_volume(&name, false);
-        })?;
+        ctx.in_userns(|_| store.create_volume(&name, &new).map(drop))?;
+    } else {
+        store.create_volume(&name, &new)?;
     }
     println!("{name}");
     Ok(())
@@ -238,7 +232,8 @@ fn remove(ctx: &Context, args: RemoveArgs) -> Result<()> {
         let mut failed = false;
         for name in &args.names {
             // As Docker: -f makes a missing volume no error.
-            if args.force && store.volume(name).is_err() {
+            if args.force && !store.volume_dir(name).exists() {
+                println!("{name}");
                 continue;
             }
             match store.remove_volume(name, args.force) {

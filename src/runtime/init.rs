@@ -79,7 +79,7 @@ fn prepare(spec: &Spec, stdio: Stdio, network_ready: Option<OwnedFd>) -> Result<
     // SAFETY: only the mount namespace is unshared.
     unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }
         .context("cannot create a mount namespace")?;
-    mounts::prepare(spec)?;
+    let etc_mounted = mounts::prepare(spec)?;
     mounts::pivot(&spec.rootfs)?;
     if let Some((socket, size)) = terminal {
         tty::take_new_terminal(&socket, size, tty::Console::Bind)?;
@@ -94,7 +94,7 @@ fn prepare(spec: &Spec, stdio: Stdio, network_ready: Option<OwnedFd>) -> Result<
     }
     enter_workdir(&spec.process.cwd)?;
     if spec.read_only {
-        mounts::make_root_read_only(&spec.etc_files)?;
+        mounts::make_root_read_only(&etc_mounted)?;
     }
     mounts::set_binds_propagation(&spec.binds)?;
     mounts::make_binds_read_only(&spec.binds)?;

@@ -45,8 +45,9 @@ enum Kind {
     File,
 }
 
-/// Mounts everything below the root filesystem, before `pivot_root`.
-pub fn prepare(spec: &Spec) -> Result<()> {
+/// Mounts everything below the root filesystem, before `pivot_root`;
+/// returns the files of `/etc` it mounted from the container's state.
+pub fn prepare(spec: &Spec) -> Result<Vec<&'static str>> {
     if spec.userns.is_some() {
         // The root filesystem was mounted in the monitor's namespaces and
         // is locked in this nested one; pivot_root needs a mount of its own.
@@ -155,7 +156,8 @@ pub fn prepare(spec: &Spec) -> Result<()> {
     }
     // Last, so that a volume or tmpfs on /etc does not hide them; a file
     // the user mounts there wins, as in Docker.
-    for file in &spec.etc_files {
+    let mut etc_mounted = Vec::new();
+    for &file in &spec.etc_files {
         let path = format!("/etc/{file}");
         if spec.binds.iter().any(|b| b.destination == path) {
             continue;
@@ -173,8 +175,9 @@ pub fn prepare(spec: &Spec) -> Result<()> {
         }
         let target = resolve(&root, &path, Kind::File)?;
         bind(&spec.state_dir.join(file), &fd_path(&target))?;
+        etc_mounted.push(file);
     }
-    Ok(())
+    Ok(etc_mounted)
 }
 
 /// After `pivot_root` (which needs private mounts): gives the binds the

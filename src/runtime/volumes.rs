@@ -36,6 +36,8 @@ pub fn fill_if_empty(root: &OwnedFd, bind: &Bind) -> Result<()> {
         for name in crate::rootfs::copy::names(&data_fd)? {
             confined::remove_at(data_fd.as_fd(), &name)?;
         }
+        // Empty now, whatever this container's image has at its path.
+        std::fs::remove_file(&unfinished)?;
     } else if !crate::rootfs::copy::names(&data_fd)?.is_empty() {
         return Ok(());
     }
@@ -116,10 +118,17 @@ pub fn give_to_user(bind: &Bind, uid: u32, gid: u32) -> Result<()> {
         };
         rustix::fs::fchown(&top, owner.0, owner.1)?;
         let device = rustix::fs::fstat(&top)?.st_dev;
-        let mut pending = vec![top];
-        while let Some(dir) = pending.pop() {
-            for name in crate::rootfs::copy::names(&dir)? {
-                pending.extend(give_entry(dir.as_fd(), &name, owner, device)?);
+        // One open directory per level: each with the names still to do.
+        let names = crate::rootfs::copy::names(&top)?;
+        let mut stack = vec![(top, names)];
+        while let Some((dir, names)) = stack.last_mut() {
+            let Some(name) = names.pop() else {
+                stack.pop();
+                continue;
+            };
+            if let Some(sub) = give_entry(dir.as_fd(), &name, owner, device)? {
+                let names = crate::rootfs::copy::names(&sub)?;
+                stack.push((sub, names));
             }
         }
         Ok(())

@@ -148,10 +148,12 @@ impl Store {
     }
 
     /// Makes volume `name`; returns its record and whether it was made
-    /// now (an existing one is left as it is, as Docker does).
+    /// now (an existing one is left as it is, as Docker does). A volume
+    /// with an owner (`o=uid=…,gid=…`) must be made inside the user
+    /// namespace: its data directory gets that owner before it appears.
     pub fn create_volume(&self, name: &str, new: &NewVolume) -> Result<(VolumeRecord, bool)> {
         validate_name(name)?;
-        parse_options(&new.options)?;
+        let owner = parse_options(&new.options)?;
         if let Ok(existing) = self.volume(name) {
             return Ok((existing, false));
         }
@@ -162,7 +164,12 @@ impl Store {
             .prefix("volume-")
             .tempdir_in(self.tmp_dir())
             .context("cannot stage a volume")?;
-        std::fs::create_dir(staging.path().join("_data"))?;
+        let data = staging.path().join("_data");
+        std::fs::create_dir(&data)?;
+        if owner.uid.is_some() || owner.gid.is_some() {
+            std::os::unix::fs::chown(&data, owner.uid, owner.gid)
+                .with_context(|| format!("cannot give volume {name} to the ids of o="))?;
+        }
         let record = VolumeRecord {
             name: name.to_string(),
             created_at: rfc3339_now(),

@@ -86,7 +86,11 @@ impl Pasta {
         let ready = wait_ready(&ready_read);
         pasta.pasta = ready.as_ref().ok().and_then(|word| {
             let pid = rustix::process::Pid::from_raw(word.trim().parse().ok()?)?;
-            rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty()).ok()
+            let pidfd = rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty());
+            // Still the guard's child once held (not a reused PID).
+            pidfd
+                .ok()
+                .filter(|_| parent_of(pid) == Some(pasta.guard.as_raw_nonzero().get()))
         });
         if let Err(e) = ready {
             let code = pasta.end();
@@ -125,6 +129,14 @@ impl Drop for Pasta {
         self.stop();
         let _ = crate::process::wait_exit_code(self.guard);
     }
+}
+
+/// The parent of process `pid`, from `/proc/PID/status`.
+fn parent_of(pid: rustix::process::Pid) -> Option<i32> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid.as_raw_nonzero())).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("PPid:")?.trim().parse().ok())
 }
 
 /// The port forwarding flags: the published ports, and nothing else
