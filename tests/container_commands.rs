@@ -360,7 +360,7 @@ fn ps_filters_sizes_and_format_keys() {
     let err = env.fails(&["ps", "--filter", "until=1h"], 125);
     assert_eq!(
         err,
-        "Error: invalid filter \"until=1h\": the filters here are status, name, id, ancestor, label, exited\n"
+        "Error: invalid filter \"until=1h\": the filters here are status, name, id, ancestor, label, exited, publish, expose, volume\n"
     );
 
     assert_eq!(
