@@ -1,7 +1,7 @@
 //! `rpod ps` (Docker's columns and status texts) and `rpod rm`.
 
 use super::lifecycle::Running;
-use super::{Context, Exit};
+use super::{Context, Exit, filters};
 use crate::format::{self, OutputFormat};
 use crate::network::ports;
 use crate::store::Store;
@@ -54,11 +54,12 @@ pub struct PsArgs {
 
 pub fn ps(ctx: &Context, args: PsArgs) -> Result<()> {
     let format = OutputFormat::parse(args.format.as_deref())?;
-    let filters = parse_filters(
+    let filters = filters::parse(
         &args.filters,
         &[
             "status", "name", "id", "ancestor", "label", "exited", "publish", "expose", "volume",
         ],
+        check_filter,
     )?;
     let store = ctx.store()?;
     // Docker computes sizes for -s and for templates that print them.
@@ -141,37 +142,19 @@ fn list(
     format::render_rows_with_headers(&mut out, format, &columns, &[SIZE_COLUMN], &rows)
 }
 
-/// Reads `--filter KEY=VALUE` options, allowing the keys in `known`.
-fn parse_filters(specs: &[String], known: &[&str]) -> Result<Vec<(String, String)>> {
-    specs
-        .iter()
-        .map(|spec| match spec.split_once('=') {
-            Some(("exited", code)) if code.parse::<i32>().is_err() => {
-                bail!("invalid filter {spec:?}: exited takes an exit code")
-            }
-            Some(("publish" | "expose", ports)) if ports::parse_exposed(ports).is_err() => {
-                bail!("invalid filter {spec:?}: give PORT[/PROTO] or a range")
-            }
-            Some((key, value)) if known.contains(&key) => Ok((key.to_string(), value.to_string())),
-            _ => bail!(
-                "invalid filter {spec:?}: the filters here are {}",
-                known.join(", ")
-            ),
-        })
-        .collect()
+/// What `ps` and `container prune` filters take beyond a key.
+fn check_filter(key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "exited" if value.parse::<i32>().is_err() => Err("exited takes an exit code".into()),
+        "publish" | "expose" if ports::parse_exposed(value).is_err() => {
+            Err("give PORT[/PROTO] or a range".into())
+        }
+        _ => Ok(()),
+    }
 }
 
-/// Docker's rule: filters with the same key are alternatives, except
-/// labels, which must all match; different keys must all match.
 fn matches_all(c: &ContainerRecord, filters: &[(String, String)]) -> bool {
-    filters.iter().all(|(key, _)| {
-        let mut same = filters.iter().filter(|(k, _)| k == key);
-        if key.starts_with("label") {
-            same.all(|(k, v)| matches_filter(c, k, v))
-        } else {
-            same.any(|(k, v)| matches_filter(c, k, v))
-        }
-    })
+    filters::matches_all(filters, |key, value| matches_filter(c, key, value))
 }
 
 fn matches_filter(c: &ContainerRecord, key: &str, value: &str) -> bool {
@@ -182,8 +165,8 @@ fn matches_filter(c: &ContainerRecord, key: &str, value: &str) -> bool {
         "ancestor" => {
             c.image_name == value || c.image.trim_start_matches("sha256:").starts_with(value)
         }
-        "label" => has_label(c, value),
-        "label!" => !has_label(c, value),
+        "label" => filters::has_label(&c.config.labels, value),
+        "label!" => !filters::has_label(&c.config.labels, value),
         "exited" => {
             c.state.effective_status() == "exited"
                 && c.state.started_at.is_some()
@@ -209,15 +192,6 @@ fn matches_filter(c: &ContainerRecord, key: &str, value: &str) -> bool {
             b.volume.as_deref() == Some(value) || b.destination == value || b.source == value
         }),
         _ => false,
-    }
-}
-
-/// `KEY` or `KEY=VALUE` against the container's labels.
-fn has_label(c: &ContainerRecord, spec: &str) -> bool {
-    let labels = &c.config.labels;
-    match spec.split_once('=') {
-        Some((key, value)) => labels.get(key).is_some_and(|v| v == value),
-        None => labels.contains_key(spec),
     }
 }
 
@@ -412,7 +386,7 @@ pub struct PruneArgs {
 /// exited) the filters keep, and says how much space that freed.
 pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
     let (untils, filters): (Vec<_>, Vec<_>) =
-        parse_filters(&args.filters, &["until", "label", "label!"])?
+        filters::parse(&args.filters, &["until", "label", "label!"], check_filter)?
             .into_iter()
             .partition(|(key, _)| key == "until");
     let now = jiff::Timestamp::now();

@@ -9,6 +9,7 @@ mod context;
 mod cp;
 mod create;
 mod exec;
+mod filters;
 mod images;
 mod import;
 mod info;

@@ -3,7 +3,7 @@
 //! driver exists; a volume's data lives in `VOLUMES/NAME/_data`, owned
 //! as the containers see it, which `rpod unshare` reaches.
 
-use super::{Context, Exit};
+use super::{Context, Exit, filters};
 use crate::format::{self, OutputFormat, Template};
 use crate::store::Store;
 use crate::store::volumes::{self, NewVolume, VolumeRecord};
@@ -152,7 +152,11 @@ const COLUMNS: &[(&str, &str)] = &[("Driver", "DRIVER"), ("Name", "VOLUME NAME")
 
 fn list(ctx: &Context, args: ListArgs) -> Result<()> {
     let format = OutputFormat::parse(args.format.as_deref())?;
-    let filters = parse_filters(&args.filters, &["dangling", "driver", "label", "name"])?;
+    let filters = filters::parse(
+        &args.filters,
+        &["dangling", "driver", "label", "name"],
+        check_filter,
+    )?;
     let store = ctx.store()?;
     let used = used_volumes(&store)?;
     let mut out = std::io::stdout().lock();
@@ -249,7 +253,7 @@ fn remove(ctx: &Context, args: RemoveArgs) -> Result<()> {
 }
 
 fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
-    let filters = parse_filters(&args.filters, &["label", "label!"])?;
+    let filters = filters::parse(&args.filters, &["label", "label!"], check_filter)?;
     let what = if args.all {
         "all local volumes not used by at least one container"
     } else {
@@ -322,46 +326,23 @@ fn used_volumes(store: &Store) -> Result<Vec<String>> {
         .collect())
 }
 
-fn parse_filters(specs: &[String], known: &[&str]) -> Result<Vec<(String, String)>> {
-    specs
-        .iter()
-        .map(|spec| match spec.split_once('=') {
-            Some(("dangling", value)) if !matches!(value, "true" | "false" | "1" | "0") => {
-                bail!("invalid filter {spec:?}: dangling takes true or false")
-            }
-            Some((key, value)) if known.contains(&key) => Ok((key.to_string(), value.to_string())),
-            _ => bail!(
-                "invalid filter {spec:?}: the filters here are {}",
-                known.join(", ")
-            ),
-        })
-        .collect()
-}
-
-/// Docker's rule: filters with the same key are alternatives, except
-/// labels, which must all match; different keys must all match.
-fn matches_all(volume: &VolumeRecord, filters: &[(String, String)], used: &[String]) -> bool {
-    filters.iter().all(|(key, _)| {
-        let mut same = filters.iter().filter(|(k, _)| k == key);
-        let matches = |(key, value): &(String, String)| match key.as_str() {
-            "dangling" => matches!(value.as_str(), "true" | "1") != used.contains(&volume.name),
-            "driver" => value == "local",
-            "name" => volume.name.contains(value.as_str()),
-            "label" => has_label(volume, value),
-            "label!" => !has_label(volume, value),
-            _ => false,
-        };
-        if key.starts_with("label") {
-            same.all(matches)
-        } else {
-            same.any(matches)
+/// What volume filters take beyond a key.
+fn check_filter(key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "dangling" if !matches!(value, "true" | "false" | "1" | "0") => {
+            Err("dangling takes true or false".into())
         }
-    })
+        _ => Ok(()),
+    }
 }
 
-fn has_label(volume: &VolumeRecord, spec: &str) -> bool {
-    match spec.split_once('=') {
-        Some((key, value)) => volume.labels.get(key).is_some_and(|v| v == value),
-        None => volume.labels.contains_key(spec),
-    }
+fn matches_all(volume: &VolumeRecord, filters: &[(String, String)], used: &[String]) -> bool {
+    filters::matches_all(filters, |key, value| match key {
+        "dangling" => matches!(value, "true" | "1") != used.iter().any(|u| u == &volume.name),
+        "driver" => value == "local",
+        "name" => volume.name.contains(value),
+        "label" => filters::has_label(&volume.labels, value),
+        "label!" => !filters::has_label(&volume.labels, value),
+        _ => false,
+    })
 }
