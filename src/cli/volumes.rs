@@ -6,6 +6,7 @@
 use super::{Context, Exit, filters};
 use crate::format::{self, OutputFormat, Template};
 use crate::store::Store;
+use crate::store::containers::files_size;
 use crate::store::volumes::{self, NewVolume, VolumeRecord};
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
@@ -274,7 +275,7 @@ fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
             if !wanted {
                 continue;
             }
-            let size = tree_size(&store.volume_data(&volume.name));
+            let size = files_size(store.volume_data(&volume.name), |_| true).unwrap_or(0);
             // A container made meanwhile may use it now: then it stays.
             if store.remove_volume(&volume.name, false).is_ok() {
                 freed += size;
@@ -291,30 +292,6 @@ fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
         println!("Total reclaimed space: {}", format::human_size(freed));
         Ok(())
     })
-}
-
-/// The bytes of the files under `dir`, each hard-linked file once.
-fn tree_size(dir: &std::path::Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    let mut seen = std::collections::HashSet::new();
-    let mut total = 0;
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(meta) = entry.metadata() else {
-                continue;
-            };
-            if meta.is_dir() {
-                pending.push(entry.path());
-            } else if meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())) {
-                total += meta.size();
-            }
-        }
-    }
-    total
 }
 
 /// The names of the volumes some container mounts.

@@ -319,28 +319,7 @@ impl Store {
                 ctime > since
             })
         };
-        let mut seen = std::collections::HashSet::new();
-        let mut total = 0;
-        let mut pending = vec![root];
-        while let Some(dir) = pending.pop() {
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(entries) => entries,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
-            };
-            for entry in entries {
-                let entry = entry?;
-                let meta = entry.metadata()?;
-                if meta.is_dir() {
-                    pending.push(entry.path());
-                } else if changed(&meta)
-                    && (meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())))
-                {
-                    total += meta.size();
-                }
-            }
-        }
-        Ok(total)
+        files_size(root, changed)
     }
 
     /// Removes a container's directory (inside the user namespace: its
@@ -430,6 +409,33 @@ fn generated_name(id: &str) -> String {
     let adjective = ADJECTIVES[(n % ADJECTIVES.len() as u64) as usize];
     let noun = NOUNS[((n / ADJECTIVES.len() as u64) % NOUNS.len() as u64) as usize];
     format!("{adjective}_{noun}")
+}
+
+/// The bytes of the files under `root` that `counted` keeps, each
+/// hard-linked file once; a missing directory counts nothing.
+pub fn files_size(root: PathBuf, counted: impl Fn(&std::fs::Metadata) -> bool) -> Result<u64> {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    let mut pending = vec![root];
+    while let Some(dir) = pending.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_dir() {
+                pending.push(entry.path());
+            } else if counted(&meta) && (meta.nlink() < 2 || seen.insert((meta.dev(), meta.ino())))
+            {
+                total += meta.size();
+            }
+        }
+    }
+    Ok(total)
 }
 
 #[cfg(test)]
