@@ -413,8 +413,7 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<()> {
             if c.state.is_running() || !old_enough || !matches_all(&c, &filters) {
                 continue;
             }
-            let lock = store.container_dir(&c.id).join("start.lock");
-            let Ok(Some(held)) = crate::store::Lock::try_exclusive(&lock) else {
+            let Ok(Some(held)) = store.try_lock_container_start(&c.id) else {
                 continue;
             };
             if store

@@ -117,7 +117,6 @@ fn create(ctx: &Context, args: CreateArgs) -> Result<()> {
         (Some(name), _) | (None, Some(name)) => name,
         (None, None) => volumes::anonymous_name()?,
     };
-    volumes::validate_name(&name)?;
     let new = NewVolume {
         labels: key_values(&args.label, "--label")?,
         options: key_values(&args.opt, "--opt")?,

@@ -195,6 +195,12 @@ impl Store {
         Lock::exclusive(&self.container_dir(id).join("start.lock"))
     }
 
+    /// The start lock of container `id` if nobody holds it now (`None`
+    /// while the container is being started or removed).
+    pub fn try_lock_container_start(&self, id: &str) -> Result<Option<Lock>> {
+        Lock::try_exclusive(&self.container_dir(id).join("start.lock"))
+    }
+
     /// Every container record (unreadable ones are skipped: a crash during
     /// creation can leave a directory without its record).
     pub fn containers(&self) -> Result<Vec<ContainerRecord>> {

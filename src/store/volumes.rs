@@ -262,10 +262,8 @@ impl Store {
         self.volume(name)?;
         let users = self.containers_using_volume(name)?;
         // A container being started holds its start lock until it runs.
-        let starting = |c: &ContainerRecord| {
-            let lock = self.container_dir(&c.id).join("start.lock");
-            !matches!(Lock::try_exclusive(&lock), Ok(Some(_)))
-        };
+        let starting =
+            |c: &ContainerRecord| !matches!(self.try_lock_container_start(&c.id), Ok(Some(_)));
         let blocking: Vec<_> = users
             .iter()
             .filter(|c| !force || c.state.is_running() || starting(c))
