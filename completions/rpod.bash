@@ -260,7 +260,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -294,7 +294,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -320,7 +320,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -354,7 +354,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -380,7 +380,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -578,7 +578,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -636,7 +636,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -670,7 +670,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -704,7 +704,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -746,7 +746,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -792,7 +792,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -818,7 +818,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -844,7 +844,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -874,7 +874,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -900,7 +900,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -934,7 +934,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -960,7 +960,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1166,7 +1166,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1196,7 +1196,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1230,7 +1230,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1256,7 +1256,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1282,7 +1282,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1308,7 +1308,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1334,7 +1334,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1532,7 +1532,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1590,7 +1590,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1628,7 +1628,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1654,7 +1654,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1692,7 +1692,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1734,7 +1734,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1772,7 +1772,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1810,7 +1810,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1836,7 +1836,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1890,7 +1890,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1916,7 +1916,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1942,7 +1942,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1980,7 +1980,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2022,7 +2022,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2056,7 +2056,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2094,7 +2094,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2128,7 +2128,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2178,7 +2178,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2204,7 +2204,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2246,7 +2246,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2272,7 +2272,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2298,7 +2298,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2344,7 +2344,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2398,7 +2398,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2424,7 +2424,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2458,7 +2458,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2484,7 +2484,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2510,7 +2510,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2716,7 +2716,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2746,7 +2746,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2780,7 +2780,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2806,7 +2806,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2832,7 +2832,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2858,7 +2858,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2884,7 +2884,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2918,7 +2918,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2944,7 +2944,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2994,7 +2994,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3028,7 +3028,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3066,7 +3066,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3096,7 +3096,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3122,7 +3122,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -3148,7 +3148,7 @@ _rpod() {
                     return 0
                     ;;
                 --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)

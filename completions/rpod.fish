@@ -27,7 +27,8 @@ end
 complete -c rpod -n "__fish_rpod_needs_command" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_needs_command" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_needs_command" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_needs_command" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "run" -d 'Run a command in a new container'
@@ -107,7 +108,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l cert-dir -d 'Directory
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s d -l detach -d 'Run the container in the background and print its ID'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
@@ -158,7 +160,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand create" -l cert-dir -d 'Direct
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand create" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
 complete -c rpod -n "__fish_rpod_using_subcommand create" -s t -l tty -d 'Allocate a pseudo-terminal'
@@ -172,7 +175,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand start" -l detach-keys -d 'Key 
 complete -c rpod -n "__fish_rpod_using_subcommand start" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand start" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand start" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output (and input with -i)'
 complete -c rpod -n "__fish_rpod_using_subcommand start" -s i -l interactive -d 'Attach the container\'s standard input'
 complete -c rpod -n "__fish_rpod_using_subcommand start" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -181,27 +185,31 @@ complete -c rpod -n "__fish_rpod_using_subcommand stop" -s t -l time -d 'Seconds
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -s t -l time -d 'Seconds to wait for the stop signal before killing' -r
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -s s -l signal -d 'Signal to send (name or number)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s n -l tail -d 'Number of lines to show from the end ("all" for every line)' -r
@@ -210,7 +218,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand logs" -l until -d 'Show logs b
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s f -l follow -d 'Follow the log output while the container runs'
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s t -l timestamps -d 'Show a timestamp before each line'
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -223,7 +232,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand exec" -s w -l workdir -d 'Work
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -s d -l detach -d 'Detached mode: run the command in the background'
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -s i -l interactive -d 'Keep stdin open (it is passed to the command)'
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l privileged -d 'Give extended privileges to the command (every capability)'
@@ -236,14 +246,16 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -l no-stdin -d 'Do not attach standard input'
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -s a -l archive -d 'Archive mode: copied files keep their uid and gid (otherwise files copied into a container belong to its root)'
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -s L -l follow-link -d 'Always follow a symbolic link in SRC_PATH'
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -s q -l quiet -d 'Print no summary (it is printed only when stderr is a terminal)'
@@ -255,7 +267,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand ps" -l format -d 'Pretty-print
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s a -l all -d 'Show all containers (default shows just running)'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l no-trunc -d 'Don\'t truncate output'
@@ -266,7 +279,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand ps" -s V -l version -d 'Print 
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s f -l force -d 'Force the removal of a running container (kills it)'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s v -l volumes -d 'Remove the anonymous volumes of the containers too'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -274,37 +288,43 @@ complete -c rpod -n "__fish_rpod_using_subcommand rm" -s V -l version -d 'Print 
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand top" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand top" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand top" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand top" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand port" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand port" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand port" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand port" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand port" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -f -a "run" -d 'Run a command in a new container'
@@ -373,7 +393,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run the container in the background and print its ID'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
@@ -424,7 +445,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -s t -l tty -d 'Allocate a pseudo-terminal'
@@ -438,7 +460,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach to the container\'s output (and input with -i)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -s i -l interactive -d 'Attach the container\'s standard input'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -447,27 +470,31 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for the stop signal before killing' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send (name or number)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -s n -l tail -d 'Number of lines to show from the end ("all" for every line)' -r
@@ -476,7 +503,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow the log output while the container runs'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Show a timestamp before each line'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -489,7 +517,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Detached mode: run the command in the background'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -s i -l interactive -d 'Keep stdin open (it is passed to the command)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l privileged -d 'Give extended privileges to the command (every capability)'
@@ -502,14 +531,16 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not attach standard input'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -s a -l archive -d 'Archive mode: copied files keep their uid and gid (otherwise files copied into a container belong to its root)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -s L -l follow-link -d 'Always follow a symbolic link in SRC_PATH'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -s q -l quiet -d 'Print no summary (it is printed only when stderr is a terminal)'
@@ -519,7 +550,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N most recently created containers (all states)' -r
@@ -528,7 +560,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all containers (default shows just running)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
@@ -542,7 +575,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s a -l all -d 'Show all containers (default shows just running)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l no-trunc -d 'Don\'t truncate output'
@@ -556,7 +590,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all containers (default shows just running)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only display container IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l no-trunc -d 'Don\'t truncate output'
@@ -567,7 +602,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force the removal of a running container (kills it)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the anonymous volumes of the containers too'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -575,7 +611,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s f -l force -d 'Force the removal of a running container (kills it)'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s v -l volumes -d 'Remove the anonymous volumes of the containers too'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -583,45 +620,52 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only some containers (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -f -a "create" -d 'Create a volume'
@@ -638,7 +682,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (dangling=BOOL, driver=local, label=KEY[=VALUE], name=TEXT)' -r
@@ -646,7 +691,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only show volume names'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
@@ -655,7 +701,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only show volume names'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -663,20 +710,23 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove volumes that only stopped containers use; a missing volume is no error'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove volumes that only stopped containers use; a missing volume is no error'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -684,7 +734,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused volumes, not just anonymous ones'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -700,7 +751,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand pull" -l cert-dir -d 'Director
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -s q -l quiet -d 'Print only the image ID'
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -s V -l version -d 'Print version'
@@ -709,7 +761,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand images" -s f -l filter -d 'Fil
 complete -c rpod -n "__fish_rpod_using_subcommand images" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand images" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand images" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand images" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
 complete -c rpod -n "__fish_rpod_using_subcommand images" -l digests -d 'Show digests'
 complete -c rpod -n "__fish_rpod_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
@@ -721,7 +774,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -s f -l filter -d 'F
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l digests -d 'Show digests'
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l no-trunc -d 'Don\'t truncate output'
@@ -731,7 +785,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -s V -l version -d '
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -f -a "pull" -d 'Download an image from a registry'
@@ -755,7 +810,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print only the image ID'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
@@ -764,7 +820,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show digests'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
@@ -776,7 +833,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l digests -d 'Show digests'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l no-trunc -d 'Don\'t truncate output'
@@ -786,27 +844,31 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the image even when it has several names'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove the image even when it has several names'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all images no container uses, not just dangling ones'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -817,7 +879,8 @@ image\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Print sizes and dates in human readable format' -r -f -a "true\t''
@@ -826,7 +889,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Don\'t truncate output'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Only show image IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -836,19 +900,22 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -s f -l force -d 'Remove the image even when it has several names'
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -s V -l version -d 'Print version'
@@ -858,7 +925,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand history" -l format -d 'Pretty-
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l no-trunc -d 'Don\'t truncate output'
 complete -c rpod -n "__fish_rpod_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
 complete -c rpod -n "__fish_rpod_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -869,7 +937,8 @@ image\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction to the image config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL)' -r
@@ -877,7 +946,8 @@ complete -c rpod -n "__fish_rpod_using_subcommand import" -s m -l message -d 'Co
 complete -c rpod -n "__fish_rpod_using_subcommand import" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand import" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand import" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand login" -s u -l username -d 'Username' -r
@@ -888,14 +958,16 @@ complete -c rpod -n "__fish_rpod_using_subcommand login" -l cert-dir -d 'Directo
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l password-stdin -d 'Take the password from stdin'
 complete -c rpod -n "__fish_rpod_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand login" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -s a -l all -d 'Remove the credentials of every registry'
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -s V -l version -d 'Print version'
@@ -903,19 +975,22 @@ complete -c rpod -n "__fish_rpod_using_subcommand info" -s f -l format -d 'Forma
 complete -c rpod -n "__fish_rpod_using_subcommand info" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand info" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand info" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand version" -s f -l format -d 'Format the output with a Go template (or `json`)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand version" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand version" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand version" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand version" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'"
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -s V -l version -d 'Print version'

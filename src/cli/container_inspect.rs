@@ -45,7 +45,7 @@ pub fn container_json(store: &Store, record: &ContainerRecord) -> Value {
             "Pid": pid(state.pid),
             "ConmonPid": pid(state.monitor),
             "ExitCode": state.exit_code.unwrap_or(0),
-            "Error": "",
+            "Error": state.error.clone().unwrap_or_default(),
             "StartedAt": state.started_at.clone().unwrap_or_else(|| ZERO_TIME.into()),
             "FinishedAt": state.finished_at.clone().unwrap_or_else(|| ZERO_TIME.into()),
         },

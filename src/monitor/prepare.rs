@@ -33,7 +33,8 @@ pub fn spec(
         .as_ref()
         .map(|shift| shift.container.nested_in(mapping))
         .transpose()?;
-    let rootfs = rootfs::mount_container(store, record, shift.as_ref())?;
+    let mounted = rootfs::mount_container(store, record, shift.as_ref())?;
+    let rootfs = mounted.path;
     let mut etc_files = vec!["hostname", "hosts", "resolv.conf"];
     let mut passwd = runtime::user::read_in_root(&rootfs, "etc/passwd");
     let mut group = runtime::user::read_in_root(&rootfs, "etc/group");
@@ -59,6 +60,7 @@ pub fn spec(
         runtime::capabilities::from_flags(&config.cap_add, &config.cap_drop, config.privileged)?;
     Ok(Spec {
         rootfs,
+        rootfs_server: mounted.server,
         state_dir: dir,
         etc_files,
         userns,

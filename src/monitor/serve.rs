@@ -49,7 +49,7 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     crate::memory::shed_startup_memory();
     let mut backoff = restart::Backoff::default();
     let mut code = relay.serve();
-    loop {
+    while relay.failure.is_none() {
         let ran = relay.started.elapsed();
         let Some(delay) = restart_delay(store, &record, code, backoff.next(ran)) else {
             break;
@@ -74,8 +74,10 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     // then make the directory again, and this monitor must not remove it.
     let _ = std::fs::remove_dir_all(&runtime_dir);
     let finished = jiff::Timestamp::now().to_string();
+    let failure = relay.failure.take();
     let leftover = record_end(store, &record, |state| {
         state.status = "exited".into();
+        state.error = failure;
         state.exit_code = Some(code);
         state.finished_at = Some(finished);
         state.monitor = None;
@@ -188,8 +190,11 @@ fn start(
         terminal: None,
         network: None,
         log,
+        failure: None,
     };
     relay.take(workload);
+    // Its end may have come before the signals were watched.
+    relay.rootfs_server_ended();
     record_running(store, record, relay.init, ports, true)?;
     Ok(relay)
 }
@@ -212,6 +217,7 @@ fn record_running(
         r.state.started_at = Some(started);
         r.state.finished_at = None;
         r.state.exit_code = None;
+        r.state.error = None;
         r.state.monitor = process_start_time(me).map(|t| (me, t));
         r.state.pid = process_start_time(init_raw).map(|t| (init_raw, t));
         r.state.ports = ports;
@@ -403,7 +409,12 @@ struct Relay {
     /// waited for when replaced or dropped).
     network: Option<crate::network::Attached>,
     log: LogWriter,
+    /// Why the container had to be stopped, for its record.
+    failure: Option<String>,
 }
+
+/// The record's error when the FUSE root filesystem's server ended.
+const ROOTFS_SERVER_ENDED: &str = "the FUSE root filesystem's server ended";
 
 /// Which descriptor a poll entry watches.
 #[derive(Clone, Copy)]
@@ -551,7 +562,12 @@ impl Relay {
             };
             for watched in self.wait(Some(&timeout)).unwrap_or_default() {
                 match watched {
-                    Watched::Signals if !self.take_signals().is_empty() => return false,
+                    Watched::Signals => {
+                        let stopped = !self.take_signals().is_empty();
+                        if self.rootfs_server_ended() || stopped {
+                            return false;
+                        }
+                    }
                     Watched::Listener => self.accept(),
                     Watched::Client(i) => self.on_client_message(i, &mut buffer),
                     _ => {}
@@ -574,7 +590,25 @@ impl Relay {
         record_running(store, record, self.init, ports, false)
     }
 
+    /// Whether the FUSE root filesystem's server has ended; the container
+    /// is then killed (nothing in it can read its files any more) and
+    /// must not run again.
+    fn rootfs_server_ended(&mut self) -> bool {
+        if let Some(server) = self.spec.rootfs_server
+            && let Ok(Some(_)) =
+                rustix::process::waitpid(Some(server), rustix::process::WaitOptions::NOHANG)
+        {
+            self.spec.rootfs_server = None;
+            self.failure = Some(ROOTFS_SERVER_ENDED.to_string());
+            if self.exit_code.is_none() {
+                let _ = rustix::process::kill_process(self.init, Signal::KILL);
+            }
+        }
+        self.failure.is_some()
+    }
+
     fn reap(&mut self) {
+        self.rootfs_server_ended();
         if self.exit_code.is_some() {
             return;
         }

@@ -7,15 +7,15 @@ use crate::store::Store;
 use crate::store::containers::ContainerRecord;
 use crate::userns::OwnerShift;
 use anyhow::{Context, Result};
-use std::path::PathBuf;
 
-/// Mounts the container's root filesystem and returns where; `shift` as
+/// Mounts the container's root filesystem and returns where (and its
+/// server, for the FUSE driver); `shift` as
 /// for [`crate::rootfs::Driver::mount`].
 pub fn mount_container(
     store: &Store,
     record: &ContainerRecord,
     shift: Option<&OwnerShift>,
-) -> Result<PathBuf> {
+) -> Result<crate::rootfs::Mounted> {
     let image = store
         .images()?
         .into_iter()

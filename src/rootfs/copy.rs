@@ -274,7 +274,7 @@ fn owner(st: &Stat, shift: Option<&OwnerShift>) -> (Uid, Gid) {
     (Uid::from_raw(uid), Gid::from_raw(gid))
 }
 
-fn times(st: &Stat) -> Timestamps {
+pub(crate) fn times(st: &Stat) -> Timestamps {
     Timestamps {
         last_access: Timespec {
             tv_sec: st.st_atime,
@@ -320,7 +320,7 @@ pub(crate) fn names(dir: impl AsFd) -> rustix::io::Result<Vec<Vec<u8>>> {
 
 /// Copies xattrs other than the overlay's: `user.*` must succeed, others
 /// (`security.capability`, labels) are best effort, as unpacking does.
-fn copy_xattrs(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> rustix::io::Result<()> {
+pub(crate) fn copy_xattrs(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> rustix::io::Result<()> {
     let list = match read_growing(|buf| flistxattr(src, buf)) {
         Ok(list) => list,
         Err(Errno::NOTSUP) => return Ok(()),
@@ -345,7 +345,7 @@ fn copy_xattrs(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> rustix::io::Result<(
 
 /// Calls a list/get xattr function with a buffer that grows until the
 /// answer fits.
-fn read_growing(
+pub(crate) fn read_growing(
     mut read: impl FnMut(&mut [u8]) -> rustix::io::Result<usize>,
 ) -> rustix::io::Result<Vec<u8>> {
     let mut buf = vec![0u8; 256];

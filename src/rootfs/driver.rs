@@ -3,9 +3,9 @@
 //! filesystem in the monitor's mount namespace, and how the default is
 //! chosen. Removal needs nothing per driver: removing the container's
 //! directory (inside the user namespace) removes an overlay upper layer
-//! and a `vfs` copy alike. rpod's FUSE union filesystem becomes a third
-//! variant here: it reads the same layer directories as `overlay`, keeps
-//! an `upper/` of its own, and is served by the monitor.
+//! and a `vfs` copy alike. rpod's FUSE union filesystem (`fuse`) reads
+//! the same layer directories as `overlay` and keeps the same `upper/`,
+//! served by a child of whoever mounts it.
 
 use crate::store::Store;
 use crate::userns::OwnerShift;
@@ -25,6 +25,16 @@ pub enum Driver {
     Overlay,
     /// A full copy of the image's layers per container.
     Vfs,
+    /// rpod's own union filesystem over FUSE.
+    Fuse,
+}
+
+/// A mounted root filesystem.
+pub struct Mounted {
+    pub path: PathBuf,
+    /// The FUSE driver's server, a child of the caller, which the
+    /// container cannot outlive.
+    pub server: Option<rustix::process::Pid>,
 }
 
 impl Driver {
@@ -33,6 +43,7 @@ impl Driver {
         match self {
             Driver::Overlay => "overlay",
             Driver::Vfs => "vfs",
+            Driver::Fuse => "fuse",
         }
     }
 
@@ -40,7 +51,7 @@ impl Driver {
     /// (where the root filesystem is presented) and the driver's own.
     pub fn dirs(self) -> &'static [&'static str] {
         match self {
-            Driver::Overlay => &["upper", "work", "rootfs"],
+            Driver::Overlay | Driver::Fuse => &["upper", "work", "rootfs"],
             Driver::Vfs => &["rootfs"],
         }
     }
@@ -58,20 +69,24 @@ impl Driver {
         layers: &[PathBuf],
         image_id: &str,
         shift: Option<&OwnerShift>,
-    ) -> Result<PathBuf> {
+    ) -> Result<Mounted> {
         let rootfs = dir.join("rootfs");
+        let lowers = || -> Result<(PathBuf, Vec<PathBuf>)> {
+            Ok(match shift {
+                None => (
+                    store.root().join("layers"),
+                    layers.iter().rev().cloned().collect(),
+                ),
+                Some(shift) => (
+                    store.root().join(super::mapped::DIR),
+                    vec![super::mapped::image_copy(store, image_id, layers, shift)?],
+                ),
+            })
+        };
+        let mut server = None;
         match self {
             Driver::Overlay => {
-                let (layers_dir, lowers) = match shift {
-                    None => (
-                        store.root().join("layers"),
-                        layers.iter().rev().cloned().collect(),
-                    ),
-                    Some(shift) => (
-                        store.root().join(super::mapped::DIR),
-                        vec![super::mapped::image_copy(store, image_id, layers, shift)?],
-                    ),
-                };
+                let (layers_dir, lowers) = lowers()?;
                 super::overlay::mount_overlay(
                     &layers_dir,
                     &lowers,
@@ -81,8 +96,22 @@ impl Driver {
                 )?;
             }
             Driver::Vfs => super::vfs::mount(store, dir, layers, &rootfs, shift)?,
+            Driver::Fuse => {
+                let id = dir.file_name().unwrap_or_default().to_string_lossy();
+                let title = format!("rpod-fuse {}", &id[..id.len().min(12)]);
+                server = Some(super::fuse::mount(
+                    &lowers()?.1,
+                    &dir.join("upper"),
+                    &dir.join("work"),
+                    &rootfs,
+                    &title,
+                )?);
+            }
         }
-        Ok(rootfs)
+        Ok(Mounted {
+            path: rootfs,
+            server,
+        })
     }
 
     /// Where the changes of the container in `dir` are counted (`ps -s`):
@@ -90,7 +119,7 @@ impl Driver {
     /// nothing in it is the container's change.
     pub fn changes(self, dir: &Path) -> (PathBuf, Option<SystemTime>) {
         match self {
-            Driver::Overlay => (dir.join("upper"), None),
+            Driver::Overlay | Driver::Fuse => (dir.join("upper"), None),
             Driver::Vfs => (
                 dir.join(super::vfs::COPY),
                 std::fs::metadata(dir.join(super::vfs::MADE))
@@ -104,7 +133,7 @@ impl Driver {
     pub fn graph_data(self, dir: &Path) -> serde_json::Value {
         let path = |name: &str| dir.join(name).display().to_string();
         match self {
-            Driver::Overlay => serde_json::json!({
+            Driver::Overlay | Driver::Fuse => serde_json::json!({
                 "UpperDir": path("upper"),
                 "WorkDir": path("work"),
                 "MergedDir": path("rootfs"),
@@ -114,19 +143,36 @@ impl Driver {
     }
 
     /// The driver to use: the forced one, checked, or else overlay when
-    /// `overlay_works` says so and `vfs` otherwise.
+    /// `overlay_works` says so, else `fuse` where `/dev/fuse` opens, else
+    /// `vfs`.
     pub fn choose(forced: Option<Driver>, overlay_works: impl FnOnce() -> bool) -> Result<Driver> {
-        if forced == Some(Driver::Vfs) {
-            return Ok(Driver::Vfs);
+        match forced {
+            Some(Driver::Vfs) => return Ok(Driver::Vfs),
+            Some(Driver::Fuse) if fuse_works() => return Ok(Driver::Fuse),
+            Some(Driver::Fuse) => bail!(
+                "the fuse storage driver does not work here: /dev/fuse cannot be opened (install the fuse3 package, or ask for the fuse module); use --storage-driver vfs"
+            ),
+            _ => {}
         }
         match (forced, overlay_works()) {
             (_, true) => Ok(Driver::Overlay),
             (Some(_), false) => bail!(
-                "the overlay storage driver does not work here (the kernel refuses an overlay mount in rpod's user namespace); use --storage-driver vfs"
+                "the overlay storage driver does not work here (the kernel refuses an overlay mount in rpod's user namespace); use --storage-driver fuse or vfs"
             ),
+            (None, false) if fuse_works() => Ok(Driver::Fuse),
             (None, false) => Ok(Driver::Vfs),
         }
     }
+}
+
+/// Whether this user can open `/dev/fuse` (the kernel lets a user
+/// namespace's root mount FUSE filesystems since Linux 4.18).
+fn fuse_works() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/fuse")
+        .is_ok()
 }
 
 impl fmt::Display for Driver {
@@ -140,7 +186,7 @@ impl std::str::FromStr for Driver {
 
     fn from_str(name: &str) -> Result<Driver> {
         <Driver as clap::ValueEnum>::from_str(name, false).map_err(|_| {
-            anyhow::anyhow!("unknown storage driver {name:?} (rpod has overlay and vfs)")
+            anyhow::anyhow!("unknown storage driver {name:?} (rpod has overlay, fuse and vfs)")
         })
     }
 }
@@ -156,7 +202,12 @@ mod tests {
         let err = "btrfs".parse::<Driver>().unwrap_err().to_string();
         assert!(err.contains("\"btrfs\""), "{err}");
         assert_eq!(Driver::choose(None, || true).unwrap(), Driver::Overlay);
-        assert_eq!(Driver::choose(None, || false).unwrap(), Driver::Vfs);
+        let fallback = if fuse_works() {
+            Driver::Fuse
+        } else {
+            Driver::Vfs
+        };
+        assert_eq!(Driver::choose(None, || false).unwrap(), fallback);
         assert_eq!(
             Driver::choose(Some(Driver::Vfs), || panic!("no probe needed")).unwrap(),
             Driver::Vfs

@@ -8,11 +8,12 @@
 mod container;
 pub(crate) mod copy;
 mod driver;
+mod fuse;
 pub mod mapped;
 mod overlay;
 mod probe;
 mod vfs;
 
 pub use container::mount_container;
-pub use driver::Driver;
+pub use driver::{Driver, Mounted};
 pub use probe::overlay_works;

@@ -45,6 +45,9 @@ pub struct Process {
 pub struct Spec {
     /// The mounted root filesystem.
     pub rootfs: PathBuf,
+    /// The FUSE driver's server (a child of the monitor): the container
+    /// cannot go on without it.
+    pub rootfs_server: Option<rustix::process::Pid>,
     /// The container's directory: the `etc_files` are bind-mounted from
     /// here over the image's files in `/etc`.
     pub state_dir: PathBuf,

@@ -145,6 +145,9 @@ pub struct ContainerState {
     /// The ports published while running, with their host ports.
     #[serde(default)]
     pub ports: Vec<crate::network::ports::PortBinding>,
+    /// Why rpod stopped the container itself (`State.Error`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl ContainerState {

@@ -281,6 +281,17 @@ impl TestEnv {
         self.ok(&["unshare", "sh", "-c", script])
     }
 
+    /// Whether the kernel overlay mounts in rpod's user namespace here.
+    pub fn overlay_works(&self) -> bool {
+        self.ok(&[
+            "info",
+            "--format",
+            "{{.Host.Features.OverlayInUserNamespace}}",
+        ])
+        .trim()
+            == "true"
+    }
+
     /// `registry/repo:tag` on the plain registry.
     pub fn image(&self, name: &str) -> String {
         format!("{}/{name}", registry())

@@ -115,7 +115,7 @@ fn child(
             // A keep-id container's files as its own starts mount them.
             let shift = OwnerShift::for_container(record.config.keep_id.as_ref(), mapping)?;
             let rootfs = rootfs::mount_container(store, record, shift.as_ref())?;
-            work(open_dir(&rootfs)?)
+            work(open_dir(&rootfs.path)?)
         }),
     }
 }
