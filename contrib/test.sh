@@ -30,3 +30,7 @@ install -m 755 target/release/rpod "$bin_dir/rpod"
 export RPOD_TEST_BIN="$bin_dir/rpod"
 
 cargo test --locked --release --no-fail-fast
+
+# Every integration test again on rpod's own FUSE union filesystem
+# (the unit tests and lints do not depend on the driver).
+RPOD_STORAGE_DRIVER=fuse cargo test --locked --release --no-fail-fast --tests

@@ -139,10 +139,12 @@ fn serve_in_child(
     crate::process::set_title(title);
     let mut config = fuser::Config::default();
     config.acl = fuser::SessionACL::All;
+    // More threads than cores: a thread waits on the disk as often as it
+    // computes.
     config.n_threads = Some(
         std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .clamp(2, 8),
+            .map_or(4, |n| 2 * n.get())
+            .clamp(4, 16),
     );
     config.clone_fd = true;
     let served = fuser::Session::from_fd(union, fuse, fuser::SessionACL::All, config)

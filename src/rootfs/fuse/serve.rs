@@ -20,8 +20,9 @@ use std::ffi::OsStr;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How long the kernel may keep names and attributes without asking.
-const TTL: Duration = Duration::from_secs(5);
+/// How long the kernel may keep names and attributes without asking
+/// (only this server changes the union, and tells the kernel what).
+const TTL: Duration = Duration::from_secs(3600);
 /// The names every directory lists first.
 const DOTS: [&str; 2] = [".", ".."];
 /// The largest read or write the kernel sends at once.
@@ -363,17 +364,6 @@ impl Filesystem for Union {
             Ok(written) => reply.written(written as u32),
             Err(e) => reply.error(reply_error(e)),
         }
-    }
-
-    fn flush(
-        &self,
-        _req: &Request,
-        _ino: INodeNo,
-        _fh: FileHandle,
-        _lock_owner: LockOwner,
-        reply: ReplyEmpty,
-    ) {
-        reply.ok();
     }
 
     fn release(
