@@ -47,14 +47,20 @@ impl Layers {
         let open = |path: &Path| crate::archive::confined::open_root(path);
         let work = open(work)?;
         // One server per container: a second (`rpod cp` into a container
-        // being started) would clear the first one's staged files.
-        rustix::fs::flock(&work, rustix::fs::FlockOperation::NonBlockingLockExclusive).map_err(
-            |_| {
-                std::io::Error::other(
+        // being started) would clear the first one's staged files. The
+        // server of a command that just ended goes within milliseconds.
+        let mut tries = 0;
+        while rustix::fs::flock(&work, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+            .is_err()
+        {
+            tries += 1;
+            if tries > 500 {
+                return Err(std::io::Error::other(
                     "the container's root filesystem is in use by another rpod command; try again",
-                )
-            },
-        )?;
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         for name in crate::rootfs::copy::names(&work)? {
             if name.starts_with(STAGED_PREFIX) {
                 crate::archive::confined::remove_at(work.as_fd(), &name)?;

@@ -74,8 +74,9 @@ fn attr(st: &Stat) -> FileAttr {
     }
 }
 
-/// Open flags for a file of the union: the kernel keeps the page cache
-/// (`O_APPEND` is its business) and may read a file opened write-only.
+/// Open flags for a file of the union: the kernel finds the end for
+/// `O_APPEND` itself, and may read a file opened write-only to fill a
+/// page of its cache.
 fn file_flags(flags: i32) -> OFlags {
     let flags = OFlags::from_bits_retain(flags as _);
     let mut kept = flags & (OFlags::SYNC | OFlags::DSYNC | OFlags::TRUNC);
@@ -112,8 +113,11 @@ fn timespec(time: Option<TimeOrNow>) -> Timespec {
 
 impl Filesystem for Union {
     fn init(&mut self, _req: &Request, config: &mut KernelConfig) -> std::io::Result<()> {
-        let wanted = InitFlags::FUSE_WRITEBACK_CACHE
-            | InitFlags::FUSE_DO_READDIRPLUS
+        // No writeback cache: with it, the kernel holds written data
+        // and sizes the server has not seen, and a file removed while
+        // open read back zeros under load; writes here go through at
+        // once, a megabyte at a time.
+        let wanted = InitFlags::FUSE_DO_READDIRPLUS
             | InitFlags::FUSE_READDIRPLUS_AUTO
             | InitFlags::FUSE_PARALLEL_DIROPS
             | InitFlags::FUSE_ASYNC_READ
@@ -180,6 +184,20 @@ impl Filesystem for Union {
         _flags: Option<fuser::BsdFileFlags>,
         reply: ReplyAttr,
     ) {
+        let times_only = mode.is_none() && uid.is_none() && gid.is_none() && size.is_none();
+        if times_only && self.is_orphan(ino.0) {
+            // The kernel writes back the times of a file that lost its
+            // name: nothing shows them any more, and they are not worth a
+            // copy of an image layer's file.
+            let _namespace = self.reading();
+            let current = self
+                .locate(ino.0)
+                .and_then(|(path, presence)| self.stat(ino.0, &path, &presence));
+            return match current {
+                Ok(st) => reply.attr(&TTL, &attr(&st)),
+                Err(e) => reply.error(reply_error(e)),
+            };
+        }
         let open = fh.and_then(|fh| self.files.get(fh.0).ok());
         let result = self.change(ino.0, |layers, layer, path| {
             let dir = layers.fd(layer);

@@ -123,8 +123,21 @@ impl Union {
             .stat(presence.top(), path)?
             .ok_or_else(|| errno(libc::ENOENT))?;
         self.count_links(ino, path, presence, &mut st)?;
+        if self.is_orphan(ino) {
+            // Removed while open: no name of the union's is left to it.
+            st.st_nlink = if presence.in_work {
+                0
+            } else {
+                st.st_nlink.saturating_sub(1)
+            };
+        }
         st.st_ino = ino;
         Ok(st)
+    }
+
+    /// Whether `ino` was removed while the kernel still knows it.
+    pub fn is_orphan(&self, ino: Ino) -> bool {
+        self.tree().orphan(ino).is_some()
     }
 
     /// A merged directory's link count: two and one per subdirectory it
@@ -244,6 +257,7 @@ impl Union {
         presence.in_work = true;
         presence.lowers.clear();
         presence.real = (copy.st_dev, copy.st_ino);
+        presence.linked_below = false;
         let mut tree = self.tree();
         tree.set_presence(ino, presence.clone());
         tree.set_orphan(
@@ -575,6 +589,11 @@ impl Union {
         } else {
             self.copy_up(ino)?;
         }
+        if let Some((target, _)) = &target
+            && !target.dir
+        {
+            self.keep_replaced(new_parent, new_name, target, &to)?;
+        }
         let in_the_way = match &target {
             // An emptied directory may still hold whiteouts.
             Some((target, _)) => target.dir && target.upper,
@@ -610,6 +629,46 @@ impl Union {
             presence.linked_below = false;
         }
         tree.set_presence(ino, presence);
+        Ok(())
+    }
+
+    /// Before a rename replaces the file `target` at `path` (`name` in
+    /// `parent`): when the kernel knows it by that name alone (open, say),
+    /// it lives on as an orphan, its upper entry linked into `work/`.
+    fn keep_replaced(
+        &self,
+        parent: Ino,
+        name: &OsStr,
+        target: &Presence,
+        path: &[u8],
+    ) -> Result<()> {
+        let known = self.tree().child(parent, name);
+        let Some(ino) = known.filter(|&ino| self.tree().known_only_as(ino, parent, name)) else {
+            return Ok(());
+        };
+        let orphan = if target.upper {
+            let staged = staged_name();
+            rustix::fs::linkat(
+                self.layers.upper(),
+                path,
+                self.layers.work(),
+                &staged,
+                AtFlags::empty(),
+            )?;
+            let mut now = target.clone();
+            now.in_work = true;
+            self.tree().set_presence(ino, now);
+            Orphan {
+                layer: Layer::Work,
+                path: staged,
+            }
+        } else {
+            Orphan {
+                layer: target.top(),
+                path: path.to_vec(),
+            }
+        };
+        self.tree().set_orphan(ino, orphan);
         Ok(())
     }
 
