@@ -11,13 +11,15 @@
 //! in private mount namespaces.
 //!
 //! `layers` holds the directories, `merge` the overlay's rules, `tree`
-//! the inodes, `copy_up` the copy into `upper/`, `union` the operations,
-//! `handles` the open files and `serve` the answers to the kernel.
+//! the inodes, `copy_up` the copy into `upper/`, `union` the operations
+//! (`rename` the renames), `handles` the open files and `serve` the
+//! answers to the kernel.
 
 mod copy_up;
 mod handles;
 mod layers;
 mod merge;
+mod rename;
 mod serve;
 mod tree;
 mod union;
