@@ -5,8 +5,8 @@
 //! up files), and survive a restart of the container (a new server
 //! reading the `upper/` the last one wrote). A property test does this
 //! for random sequences of changes; fixed tests cover what overlay does
-//! not (renaming a directory of the image), the server's end, and
-//! `rpod info`.
+//! not (renaming a directory of the image, hard links of the image kept
+//! through copy-up), the server's end, and `rpod info`.
 
 mod common;
 
@@ -200,7 +200,12 @@ proptest! {
         }
         let image = env.image("library/multilayer:latest");
         env.ok(&["pull", "-q", &image]);
-        both_drivers_agree(&env, &image, &changes.join("\n"));
+        // The kernel overlay (without its index) breaks the image's hard
+        // link `hardlink-1`/`hardlink-2` on copy-up, rpod's FUSE keeps it
+        // (tested on its own below): the sequences start by removing one
+        // name, so that the two agree.
+        let changes = format!("rm /data/hardlink-2\n{}", changes.join("\n"));
+        both_drivers_agree(&env, &image, &changes);
     }
 }
 
@@ -234,6 +239,38 @@ fn chosen_changes_show_and_store_the_same_under_fuse_and_overlay() {
         && head -1 <&6 && cat /etc/passwd && exec 6<&-
         exec 7<>/tmp/open && rm /tmp/open && stat -L -c %h /proc/self/fd/7 && exec 7>&-";
     both_drivers_agree(&env, &image, changes);
+}
+
+#[test]
+fn hard_links_of_the_image_stay_linked_through_copy_up() {
+    let env = TestEnv::new();
+    let image = env.image("library/multilayer:latest");
+    env.ok(&["pull", "-q", &image]);
+    let id = start(&env, "fuse", "linked", &image);
+    let both =
+        "stat -c '%h %i' /data/hardlink-1 /data/hardlink-2 | uniq -c | tr -s ' ' | cut -d' ' -f2,3";
+    assert_eq!(exec(&env, "linked", both), "2 2\n", "two names, one inode");
+    let said = exec(
+        &env,
+        "linked",
+        "echo more >> /data/hardlink-1 && cat /data/hardlink-2 && chmod 600 /data/hardlink-2",
+    );
+    assert_eq!(said, "same inode\nmore\n");
+    assert_eq!(exec(&env, "linked", both), "2 2\n");
+    let mode = "stat -c '%a %s' /data/hardlink-1";
+    assert_eq!(exec(&env, "linked", mode), "600 16\n");
+    env.ok(&["stop", "-t", "0", "linked"]);
+    let upper = env.store().join("containers").join(id).join("upper/data");
+    let [one, two] =
+        ["hardlink-1", "hardlink-2"].map(|n| std::fs::metadata(upper.join(n)).unwrap());
+    assert_eq!((one.ino(), one.nlink()), (two.ino(), 2), "linked in upper/");
+    env.ok(&["start", "linked"]);
+    assert_eq!(exec(&env, "linked", both), "2 2\n", "after a restart");
+    assert_eq!(
+        exec(&env, "linked", "cat /data/hardlink-2"),
+        "same inode\nmore\n"
+    );
+    env.ok(&["rm", "-f", "linked"]);
 }
 
 #[test]

@@ -22,6 +22,20 @@ pub fn staged_name() -> Vec<u8> {
     name
 }
 
+/// Links the `upper/` entry at `path` under a new name in `work/`, which
+/// it returns.
+pub fn link_into_work(layers: &Layers, path: &[u8]) -> std::io::Result<Vec<u8>> {
+    let staged = staged_name();
+    rustix::fs::linkat(
+        layers.upper(),
+        path,
+        layers.work(),
+        &staged,
+        AtFlags::empty(),
+    )?;
+    Ok(staged)
+}
+
 /// Copies the entry at `path` in the image layer `from` (whose `lstat`
 /// is `st`) to the same path in `upper/`, where its parent directory
 /// exists and nothing is at `path` yet. A directory is copied without

@@ -18,6 +18,7 @@
 mod copy_up;
 mod handles;
 mod layers;
+mod links;
 mod merge;
 mod rename;
 mod serve;

@@ -4,12 +4,12 @@
 //! kernel still knows it, and a whiteout left where an image layer has
 //! something under the old name.
 
-use super::copy_up::staged_name;
+use super::copy_up::link_into_work;
 use super::layers::{self, Layer};
 use super::merge;
 use super::tree::{Ino, Orphan, Presence};
 use super::union::{Union, component, errno, mark_opaque};
-use rustix::fs::{AtFlags, RenameFlags, Stat};
+use rustix::fs::{RenameFlags, Stat};
 use std::ffi::OsStr;
 use std::io::Result;
 
@@ -139,14 +139,7 @@ impl Union {
             return Ok(());
         };
         let orphan = if target.upper {
-            let staged = staged_name();
-            rustix::fs::linkat(
-                self.layers.upper(),
-                path,
-                self.layers.work(),
-                &staged,
-                AtFlags::empty(),
-            )?;
+            let staged = link_into_work(&self.layers, path)?;
             let mut now = target.clone();
             now.in_work = true;
             self.tree().set_presence(ino, now);

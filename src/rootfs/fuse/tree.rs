@@ -34,9 +34,8 @@ pub struct Presence {
     /// `(st_dev, st_ino)` of the file it shows (of the bottommost
     /// directory for a directory).
     pub real: (u64, u64),
-    /// A file of an image layer that has other names there. Each name is
-    /// an inode of its own, as copying it up through one name breaks the
-    /// link (as with the kernel overlay).
+    /// A file of an image layer that has other names there: copying it
+    /// up links the copy at those names too (see `links`).
     pub linked_below: bool,
     /// Removed while known: its entry is kept in `work/`.
     pub in_work: bool,
@@ -164,16 +163,14 @@ impl Tree {
     /// returns its inode number, counting one more lookup.
     pub fn remember(&mut self, parent: Ino, name: &OsStr, presence: Presence) -> Ino {
         let known = (parent, name.to_os_string());
-        let ino = match self.shared(parent, name, &presence) {
+        let ino = match self.shared(&presence) {
             Some(ino) => ino,
             None => {
                 let ino = self.new_number(&presence);
                 if ino >= SPARE_NUMBERS {
                     self.next_spare = ino;
                 }
-                if !presence.linked_below {
-                    self.by_real.insert(presence.real, ino);
-                }
+                self.by_real.insert(presence.real, ino);
                 ino
             }
         };
@@ -193,23 +190,14 @@ impl Tree {
     }
 
     /// The number `remember` would give (without remembering).
-    pub fn number_for(&self, parent: Ino, name: &OsStr, presence: &Presence) -> Ino {
-        self.shared(parent, name, presence)
+    pub fn number_for(&self, presence: &Presence) -> Ino {
+        self.shared(presence)
             .unwrap_or_else(|| self.new_number(presence))
     }
 
     /// The known inode that `name` in `parent`, showing `presence`, is.
-    fn shared(&self, parent: Ino, name: &OsStr, presence: &Presence) -> Option<Ino> {
-        let same = |ino: &Ino| {
-            self.nodes
-                .get(ino)
-                .is_some_and(|n| n.presence.real == presence.real)
-        };
-        if presence.linked_below {
-            self.child(parent, name).filter(same)
-        } else {
-            self.by_real.get(&presence.real).copied()
-        }
+    fn shared(&self, presence: &Presence) -> Option<Ino> {
+        self.by_real.get(&presence.real).copied()
     }
 
     /// A number for a new inode: the file's own, unless it is taken.
@@ -331,7 +319,7 @@ mod tests {
         );
         let lower_again = tree.remember(ROOT, OsStr::new("c"), file(60));
         assert!(lower_again > SPARE_NUMBERS, "{lower_again}");
-        // Names of a file linked in an image layer are inodes of their own.
+        // Names of a file linked in an image layer are one inode.
         let linked = Presence {
             linked_below: true,
             in_work: false,
@@ -339,8 +327,7 @@ mod tests {
         };
         let first = tree.remember(ROOT, OsStr::new("l1"), linked.clone());
         let second = tree.remember(ROOT, OsStr::new("l2"), linked.clone());
-        assert_ne!(first, second);
-        assert_eq!(tree.remember(ROOT, OsStr::new("l1"), linked), first);
+        assert_eq!((first, second), (80, 80));
         tree.rename(a, (dir, OsStr::new("a")), (ROOT, OsStr::new("d")));
         assert_eq!(tree.path(a).unwrap(), b"d");
         tree.forget(a, 2);

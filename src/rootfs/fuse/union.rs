@@ -8,6 +8,7 @@
 use super::copy_up::{self, staged_name};
 use super::handles::{Directories, Files};
 use super::layers::{self, Layer, Layers};
+use super::links::LinkGroups;
 use super::merge;
 use super::tree::{Ino, Orphan, Presence, Tree};
 use crate::archive::confined::remove_at;
@@ -26,6 +27,7 @@ pub struct Union {
     namespace: RwLock<()>,
     /// Link counts of merged directories, by inode.
     link_counts: Mutex<HashMap<Ino, u32>>,
+    pub(super) links: LinkGroups,
     pub files: Files,
     pub directories: Directories,
 }
@@ -66,6 +68,7 @@ impl Union {
             tree: Mutex::new(Tree::new(root)),
             namespace: RwLock::new(()),
             link_counts: Mutex::new(HashMap::new()),
+            links: LinkGroups::default(),
             files: Files::default(),
             directories: Directories::default(),
         })
@@ -171,7 +174,7 @@ impl Union {
         else {
             return Ok(None);
         };
-        let number = self.tree().number_for(parent, name, &presence);
+        let number = self.tree().number_for(&presence);
         self.count_links(number, &layers::join(&dir, name), &presence, &mut st)?;
         let ino = self.tree().remember(parent, name, presence);
         st.st_ino = ino;
@@ -233,6 +236,9 @@ impl Union {
             now.linked_below = false;
         }
         self.tree().set_presence(ino, now.clone());
+        if presence.linked_below {
+            self.keep_links(&path, &presence)?;
+        }
         Ok((path, now))
     }
 
