@@ -273,6 +273,78 @@ fn hard_links_of_the_image_stay_linked_through_copy_up() {
     env.ok(&["rm", "-f", "linked"]);
 }
 
+/// `tests/programs/fs_probe.rs`, built static by `rustc` into `dir`.
+fn build_probe(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("fs_probe");
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let built = std::process::Command::new(rustc)
+        .args([
+            "--edition",
+            "2024",
+            "-C",
+            "target-feature=+crt-static",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/programs/fs_probe.rs"
+        ))
+        .status()
+        .unwrap();
+    assert!(built.success(), "rustc could not build the probe");
+    out
+}
+
+/// What busybox has no command for, under the FUSE driver: shared
+/// `mmap` writes to a file of the image, racing exclusive creates,
+/// `O_TMPFILE` (`EOPNOTSUPP`: mainline FUSE has no such request), holes
+/// and `fallocate`, a unix socket bound in the union, `statfs`, and the
+/// link counts of merged directories (the kernel overlay shows 1).
+#[test]
+fn calls_beyond_busybox_behave_under_fuse() {
+    let env = TestEnv::new();
+    let image = env.image("library/multilayer:latest");
+    env.ok(&["pull", "-q", &image]);
+    let probe = build_probe(&env.dir);
+    let mount = format!("{}:/probe:ro", probe.display());
+    let script = "/probe mmap-write /data/changed.txt MAPPED && cat /data/changed.txt
+        /probe excl-race /data/race 16 && /probe excl-race /data/opaque/race 16
+        /probe tmpfile /data unnamed; echo $?
+        /probe holes /data/holes && du -k /data/holes
+        /probe socket /data/sock && stat -c %F /data/sock
+        stat -c '%h %n' /data /data/opaque && mkdir /data/d1 /data/d2 && stat -c %h /data \
+          && rmdir /data/d1 && mv /data/d2 /data/opaque/ && stat -c %h /data /data/opaque
+        stat -f -c %S / && stat -f -c %b / | grep -vx 0";
+    let said = env.ok(&[
+        "--storage-driver",
+        "fuse",
+        "run",
+        "--rm",
+        "-v",
+        &mount,
+        &image,
+        "sh",
+        "-c",
+        script,
+    ]);
+    let block_size = said.lines().nth(15).unwrap_or("").to_string();
+    let blocks = said.lines().nth(16).unwrap_or("").to_string();
+    assert_eq!(
+        said,
+        format!(
+            "mapped\nMAPPEDn 2\n\
+             1 created, 15 EEXIST\n1 created, 15 EEXIST\n\
+             errno 95\n1\n\
+             data at 1048576, hole at 0, allocated\n8\t/data/holes\n\
+             ping\nsocket\n\
+             7 /data\n3 /data/opaque\n9\n7\n4\n\
+             {block_size}\n{blocks}\n"
+        )
+    );
+    assert!(block_size.parse::<u32>().is_ok_and(|b| b >= 512), "{said}");
+}
+
 #[test]
 fn a_directory_of_the_image_renames_in_place() {
     let env = TestEnv::new();
