@@ -27,6 +27,15 @@ const DUMP: &str = r#"find /data /etc /home /tmp | grep -v -e '^/etc/hosts$' -e 
   if [ -L "$f" ]; then readlink "$f"; fi
 done"#;
 
+/// What `sh -c script` prints in a throw-away container of `image` on
+/// the FUSE driver, run with the `extra` flags.
+fn on_fuse(env: &TestEnv, extra: &[&str], image: &str, script: &str) -> String {
+    let mut args = vec!["--storage-driver", "fuse", "run", "--rm"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[image, "sh", "-c", script]);
+    env.ok(&args)
+}
+
 /// A running container of `image` on `driver`, named `name`.
 fn start(env: &TestEnv, driver: &str, name: &str, image: &str) -> String {
     let id = env.ok(&[
@@ -298,7 +307,7 @@ fn build_probe(dir: &Path) -> std::path::PathBuf {
 
 /// What busybox has no command for, under the FUSE driver: shared
 /// `mmap` writes to a file of the image, racing exclusive creates,
-/// `O_TMPFILE` (`EOPNOTSUPP`: mainline FUSE has no such request), holes
+/// `O_TMPFILE` (`EOPNOTSUPP`: `fuser` has no tmpfile request), holes
 /// and `fallocate`, a unix socket bound in the union, `statfs`, and the
 /// link counts of merged directories (the kernel overlay shows 1).
 #[test]
@@ -316,18 +325,7 @@ fn calls_beyond_busybox_behave_under_fuse() {
         stat -c '%h %n' /data /data/opaque && mkdir /data/d1 /data/d2 && stat -c %h /data \
           && rmdir /data/d1 && mv /data/d2 /data/opaque/ && stat -c %h /data /data/opaque
         stat -f -c %S / && stat -f -c %b / | grep -vx 0";
-    let said = env.ok(&[
-        "--storage-driver",
-        "fuse",
-        "run",
-        "--rm",
-        "-v",
-        &mount,
-        &image,
-        "sh",
-        "-c",
-        script,
-    ]);
+    let said = on_fuse(&env, &["-v", &mount], &image, script);
     let block_size = said.lines().nth(15).unwrap_or("").to_string();
     let blocks = said.lines().nth(16).unwrap_or("").to_string();
     assert_eq!(
@@ -345,6 +343,21 @@ fn calls_beyond_busybox_behave_under_fuse() {
     assert!(block_size.parse::<u32>().is_ok_and(|b| b >= 512), "{said}");
 }
 
+/// Directories read in many requests (the kernel asks a few dozen
+/// entries at a time, and may come back at an offset from its own cache)
+/// list every name once.
+#[test]
+fn large_directories_list_every_name_once() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let script = "mkdir /d && cd /d && seq 3000 | xargs touch && ls /d | wc -l \
+        && ls /d | sort | uniq -d | wc -l && seq 1 2 3000 | xargs rm && ls /d | wc -l \
+        && find /d -type f | sort -n -t/ -k3 | head -2 && ls /bin | wc -l && ls /bin | uniq -d";
+    let said = on_fuse(&env, &[], &image, script);
+    let overlay_bin = env.ok(&["run", "--rm", &image, "sh", "-c", "ls /bin | wc -l"]);
+    assert_eq!(said, format!("3000\n0\n1500\n/d/2\n/d/4\n{overlay_bin}"));
+}
+
 #[test]
 fn a_directory_of_the_image_renames_in_place() {
     let env = TestEnv::new();
@@ -352,20 +365,16 @@ fn a_directory_of_the_image_renames_in_place() {
     env.ok(&["pull", "-q", &image]);
     // The kernel overlay refuses this rename with EXDEV (and `mv` copies
     // instead); the FUSE union renames, keeping the inode number.
-    let out = env.ok(&[
-        "--storage-driver",
-        "fuse",
-        "run",
-        "--rm",
+    let out = on_fuse(
+        &env,
+        &[],
         &image,
-        "sh",
-        "-c",
         "before=$(stat -c %i /data/opaque); \
          mv /data/opaque /data/moved 2>&1 && echo renamed; \
          test \"$(stat -c %i /data/moved)\" = \"$before\" && echo same-inode; \
          ls /data/moved; test -e /data/opaque || echo old-name-gone; \
          mkdir /data/opaque && ls -a /data/opaque | wc -l",
-    ]);
+    );
     assert_eq!(
         out,
         "renamed\nsame-inode\nnew-sub\nnew.txt\nold-name-gone\n2\n"

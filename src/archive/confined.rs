@@ -31,12 +31,24 @@ pub(crate) fn open_root(path: &std::path::Path) -> rustix::io::Result<OwnedFd> {
 }
 
 /// `openat2` below `root`, retrying the `EAGAIN` the kernel returns when a
-/// concurrent rename makes a `..` lookup ambiguous.
+/// concurrent rename anywhere on the machine makes a `..` lookup ambiguous.
 fn open_in_root(root: BorrowedFd<'_>, path: &[u8], flags: OFlags) -> rustix::io::Result<OwnedFd> {
+    openat2_retrying(root, path, flags, RESOLVE)
+}
+
+/// `openat2(root, path, flags | O_CLOEXEC, 0, how)`, retried while the
+/// kernel answers `EAGAIN`: with `RESOLVE_IN_ROOT` or `RESOLVE_BENEATH`,
+/// a rename anywhere on the machine during a `..` step makes it give up.
+pub(crate) fn openat2_retrying(
+    root: impl AsFd,
+    path: impl rustix::path::Arg + Copy,
+    flags: OFlags,
+    how: ResolveFlags,
+) -> rustix::io::Result<OwnedFd> {
     let mut tries = 0;
     loop {
-        match openat2(root, path, flags | OFlags::CLOEXEC, Mode::empty(), RESOLVE) {
-            Err(Errno::AGAIN) if tries < 16 => tries += 1,
+        match openat2(&root, path, flags | OFlags::CLOEXEC, Mode::empty(), how) {
+            Err(Errno::AGAIN) if tries < 64 => tries += 1,
             other => return other,
         }
     }

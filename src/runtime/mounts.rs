@@ -8,6 +8,7 @@
 //! symlink in the image (`/proc -> /etc`) can only ever point inside it.
 
 use super::Spec;
+use crate::archive::confined::openat2_retrying;
 use anyhow::{Context, Result};
 use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{Mode, OFlags, ResolveFlags};
@@ -302,9 +303,7 @@ pub fn mask_kernel_files() -> Result<()> {
 /// the image mean the container's root.
 fn resolve(root: &OwnedFd, relative: &str, kind: Kind) -> Result<OwnedFd> {
     let how = ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS;
-    let open = |path: &str, flags: OFlags| {
-        rustix::fs::openat2(root, path, flags | OFlags::CLOEXEC, Mode::empty(), how)
-    };
+    let open = |path: &str, flags: OFlags| openat2_retrying(root, path, flags, how);
     let components: Vec<&str> = relative.split('/').filter(|c| !c.is_empty()).collect();
     let mut resolved = open(".", OFlags::PATH | OFlags::DIRECTORY)?;
     for i in 0..components.len() {
@@ -347,11 +346,10 @@ fn resolve(root: &OwnedFd, relative: &str, kind: Kind) -> Result<OwnedFd> {
 
 /// Whether `path` is there inside `root` (following symlinks inside it).
 fn exists_in_root(root: &OwnedFd, path: &str) -> bool {
-    rustix::fs::openat2(
+    openat2_retrying(
         root,
         path.trim_start_matches('/'),
-        OFlags::PATH | OFlags::CLOEXEC,
-        Mode::empty(),
+        OFlags::PATH,
         ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
     )
     .is_ok()

@@ -34,13 +34,8 @@ pub fn read_in_root(rootfs: &Path, relative: &str) -> String {
     ) else {
         return String::new();
     };
-    let Ok(fd) = rustix::fs::openat2(
-        &root,
-        relative,
-        OFlags::RDONLY | OFlags::CLOEXEC,
-        Mode::empty(),
-        how,
-    ) else {
+    let Ok(fd) = crate::archive::confined::openat2_retrying(&root, relative, OFlags::RDONLY, how)
+    else {
         return String::new();
     };
     let mut text = String::new();

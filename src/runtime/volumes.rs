@@ -41,11 +41,10 @@ pub fn fill_if_empty(root: &OwnedFd, bind: &Bind) -> Result<()> {
     } else if !crate::rootfs::copy::names(&data_fd)?.is_empty() {
         return Ok(());
     }
-    let Ok(image_dir) = rustix::fs::openat2(
+    let Ok(image_dir) = confined::openat2_retrying(
         root,
         bind.destination.trim_start_matches('/'),
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
+        OFlags::RDONLY | OFlags::DIRECTORY,
         ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS | ResolveFlags::NO_XDEV,
     ) else {
         return Ok(());

@@ -1,31 +1,56 @@
-//! Open files and directories, by the handle number given to the kernel.
+//! Open files and directories, by the handle number given to the kernel
+//! (or, for directories the kernel opens without asking, by inode).
 
 use super::merge::Listed;
 use super::tree::Ino;
 use rustix::fd::OwnedFd;
-use rustix::fs::SeekFrom;
-use rustix::io::Errno;
 use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::hash::{Hash, Hasher};
 use std::io::Result;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// An open directory: what it listed when last read from the start.
+/// An open directory: what it listed when last read from the start, in
+/// the order of the entries' offsets.
 pub struct Listing {
     pub ino: Ino,
-    entries: Mutex<Vec<Listed>>,
+    entries: Mutex<Option<Vec<(u64, Listed)>>>,
+}
+
+/// The offset of a listed name in its directory, from a hash of the
+/// name: any listing of the directory, fresh or kept, answers a read
+/// from any offset alike, as the kernel may come back at an offset it
+/// got from its own cache of the listing. Above 2, the offsets of `.`
+/// and `..`.
+pub fn offset_of(name: &OsStr) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut hasher);
+    3 + (hasher.finish() >> 2)
 }
 
 impl Listing {
     pub fn new(ino: Ino) -> Listing {
         Listing {
             ino,
-            entries: Mutex::new(Vec::new()),
+            entries: Mutex::new(None),
         }
     }
 
-    pub fn entries(&self) -> MutexGuard<'_, Vec<Listed>> {
+    /// The entries with their offsets, sorted by them; `None` before the
+    /// directory was first listed.
+    pub fn entries(&self) -> MutexGuard<'_, Option<Vec<(u64, Listed)>>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What the directory lists now, in offset order.
+    pub fn sorted(listed: Vec<Listed>) -> Vec<(u64, Listed)> {
+        let mut entries: Vec<_> = listed
+            .into_iter()
+            .map(|l| (offset_of(&l.name), l))
+            .collect();
+        entries.sort_unstable_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+        entries
     }
 }
 
@@ -71,71 +96,80 @@ impl<T> Handles<T> {
 /// Open files.
 pub type Files = Handles<OwnedFd>;
 
-/// What is done with an open file, by its handle.
-impl Files {
-    /// Up to `size` bytes from `offset` (fewer only at the end).
-    pub fn read_at(&self, fh: u64, offset: u64, size: usize) -> Result<Vec<u8>> {
-        let fd = self.get(fh)?;
-        // Read into spare capacity: zeroing a megabyte per read costs.
-        let mut buf = Vec::with_capacity(size);
-        while buf.len() < size {
-            let at = offset + buf.len() as u64;
-            match rustix::io::pread(&*fd, rustix::buffer::spare_capacity(&mut buf), at) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(Errno::INTR) => {}
-                Err(e) => return Err(e.into()),
-            }
+/// Open directories: by handle where the kernel opens them, else by
+/// inode (the kernel then opens directories without asking, and caches
+/// their listings itself).
+#[derive(Default)]
+pub struct Directories {
+    opened: Handles<Listing>,
+    by_inode: Mutex<HashMap<Ino, Arc<Listing>>>,
+}
+
+impl Directories {
+    pub fn open(&self, ino: Ino) -> u64 {
+        self.opened.insert(Listing::new(ino))
+    }
+
+    pub fn close(&self, fh: u64) {
+        self.opened.remove(fh);
+    }
+
+    /// The listing read through `fh` (0: none, the directory `ino`'s
+    /// own).
+    pub fn listing(&self, fh: u64, ino: Ino) -> Result<Arc<Listing>> {
+        if fh != 0 {
+            return self.opened.get(fh);
         }
-        buf.truncate(size);
-        Ok(buf)
+        let mut by_inode = self.by_inode.lock().unwrap_or_else(|e| e.into_inner());
+        let listing = by_inode
+            .entry(ino)
+            .or_insert_with(|| Arc::new(Listing::new(ino)));
+        Ok(listing.clone())
     }
 
-    /// Writes all of `data` at `offset`.
-    pub fn write_at(&self, fh: u64, offset: u64, data: &[u8]) -> Result<usize> {
-        let fd = self.get(fh)?;
-        let mut written = 0;
-        while written < data.len() {
-            match rustix::io::pwrite(&*fd, &data[written..], offset + written as u64) {
-                Ok(n) => written += n,
-                Err(Errno::INTR) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(written)
-    }
-
-    pub fn sync(&self, fh: u64, data_only: bool) -> Result<()> {
-        let fd = self.get(fh)?;
-        Ok(if data_only {
-            rustix::fs::fdatasync(&*fd)
-        } else {
-            rustix::fs::fsync(&*fd)
-        }?)
-    }
-
-    pub fn allocate(&self, fh: u64, offset: u64, length: u64, mode: i32) -> Result<()> {
-        let mode = rustix::fs::FallocateFlags::from_bits_retain(mode as _);
-        Ok(rustix::fs::fallocate(
-            &*self.get(fh)?,
-            mode,
-            offset,
-            length,
-        )?)
-    }
-
-    /// `lseek`, for `SEEK_DATA` and `SEEK_HOLE` (the kernel keeps the
-    /// position of the others itself).
-    pub fn seek(&self, fh: u64, offset: i64, whence: i32) -> Result<u64> {
-        let to = match whence {
-            libc::SEEK_DATA => SeekFrom::Data(offset as u64),
-            libc::SEEK_HOLE => SeekFrom::Hole(offset as u64),
-            libc::SEEK_END => SeekFrom::End(offset),
-            libc::SEEK_CUR => SeekFrom::Current(offset),
-            _ => SeekFrom::Start(offset as u64),
-        };
-        Ok(rustix::fs::seek(&*self.get(fh)?, to)?)
+    /// The directory `ino` was read past its end (or forgotten): its
+    /// listing without a handle goes.
+    pub fn forget(&self, ino: Ino) {
+        let mut by_inode = self.by_inode.lock().unwrap_or_else(|e| e.into_inner());
+        by_inode.remove(&ino);
     }
 }
-/// Open directories.
-pub type Directories = Handles<Listing>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::fs::FileType;
+
+    fn listed(names: &[&str]) -> Vec<Listed> {
+        names
+            .iter()
+            .map(|n| Listed {
+                name: n.into(),
+                kind: FileType::RegularFile,
+                ino: 9,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_read_resumes_at_its_offset_in_any_listing() {
+        let before = Listing::sorted(listed(&["a", "b", "c", "d", "e"]));
+        let (at, _) = &before[2];
+        let rest = |entries: &[(u64, Listed)]| -> Vec<String> {
+            entries
+                .iter()
+                .filter(|(o, _)| o > at)
+                .map(|(_, l)| l.name.to_string_lossy().into_owned())
+                .collect()
+        };
+        // "b" went and "f" came since: what did not change shows once.
+        let after = Listing::sorted(listed(&["a", "c", "d", "e", "f"]));
+        let mut old: Vec<_> = rest(&before).into_iter().filter(|n| n != "b").collect();
+        let new: Vec<_> = rest(&after).into_iter().filter(|n| n != "f").collect();
+        old.sort();
+        let mut new_sorted = new.clone();
+        new_sorted.sort();
+        assert_eq!(old, new_sorted);
+        assert!(before.iter().all(|(o, _)| *o > 2), "above . and ..");
+    }
+}

@@ -141,13 +141,12 @@ impl Layers {
             .is_some())
     }
 
-    /// `/proc/self/fd/N/path`, for calls that have no `*at` form (xattrs).
+    /// `/proc/self/fd/N/path`, for calls that have no `*at` form (xattrs);
+    /// `/proc/self/fd/N/.` for the layer's root (the `l*` calls would
+    /// act on the `/proc` link itself).
     pub fn proc_path(&self, layer: Layer, path: &[u8]) -> CString {
-        let mut full = format!("/proc/self/fd/{}", self.fd(layer).as_raw_fd()).into_bytes();
-        if !path.is_empty() {
-            full.push(b'/');
-            full.extend_from_slice(path);
-        }
+        let mut full = format!("/proc/self/fd/{}/", self.fd(layer).as_raw_fd()).into_bytes();
+        full.extend_from_slice(at(path).as_bytes());
         CString::new(full).unwrap_or_default()
     }
 
@@ -235,6 +234,16 @@ mod tests {
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&upper.join("file")), 0o604);
         assert_ne!(mode(&target), 0o777);
+        // The root's own xattrs (not those of the `/proc` link to it).
+        assert!(!layers.is_opaque(Layer::Upper, b"").unwrap());
+        rustix::fs::setxattr(
+            &upper,
+            "user.overlay.opaque",
+            b"y",
+            rustix::fs::XattrFlags::empty(),
+        )
+        .unwrap();
+        assert!(layers.is_opaque(Layer::Upper, b"").unwrap());
         // A second server on the same directories is refused.
         assert!(Layers::open_all(&upper, &work, &[]).is_err());
         assert_eq!(split(b"a/b/c"), (&b"a/b"[..], &b"c"[..]));

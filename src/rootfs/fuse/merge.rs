@@ -54,16 +54,8 @@ pub fn resolve(
         if layers::is_whiteout(&st) {
             return Ok(None);
         }
-        let dir = layers::is_dir(&st);
-        let presence = Presence {
-            dir,
-            upper: true,
-            lowers: Vec::new(),
-            real: (st.st_dev, st.st_ino),
-            linked_below: false,
-            in_work: false,
-        };
-        if !dir || layers.is_opaque(Layer::Upper, &path)? {
+        let presence = Presence::upper_only(&st);
+        if !presence.dir || layers.is_opaque(Layer::Upper, &path)? {
             return Ok(Some((presence, st)));
         }
         found = Some((presence, st));

@@ -11,14 +11,19 @@
 //! in private mount namespaces.
 //!
 //! `layers` holds the directories, `merge` the overlay's rules, `tree`
-//! the inodes, `copy_up` the copy into `upper/`, `union` the operations
-//! (`rename` the renames), `handles` the open files and `serve` the
-//! answers to the kernel.
+//! the inodes, `copy_up` the copy into `upper/` (`links` keeps an image's
+//! hard links through it), `union` the operations (`make` the new
+//! entries, `rename` the renames), `handles` and `descriptors` the open
+//! files (`file_io` what is done with them) and `serve` the answers to
+//! the kernel.
 
 mod copy_up;
+mod descriptors;
+mod file_io;
 mod handles;
 mod layers;
 mod links;
+mod make;
 mod merge;
 mod rename;
 mod serve;

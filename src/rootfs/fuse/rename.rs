@@ -50,7 +50,7 @@ impl Union {
             }
         }
         // Held (counted as looked up) while it moves.
-        let ino = self.tree().remember(parent, name, source.clone());
+        let ino = self.remember(parent, name, source.clone());
         let moved = self.move_held(ino, (parent, name), (new_parent, new_name), &source, target);
         self.drop_lookups(ino, 1);
         moved
@@ -168,7 +168,7 @@ impl Union {
                 None => continue,
             };
             // Held (counted as looked up) while it is copied.
-            let child_ino = self.tree().remember(ino, &listed.name, child.clone());
+            let child_ino = self.remember(ino, &listed.name, child.clone());
             let child_path = layers::join(path, &listed.name);
             let copied = if child.dir {
                 self.copy_tree_up(child_ino, &child_path)

@@ -6,18 +6,22 @@
 //! this server changes the union, and each change is answered with what
 //! it changed.
 
+use super::file_io;
 use super::handles::Listing;
+use super::make::{Caller, NewEntry};
 use super::merge::Listed;
-use super::union::{Caller, NewEntry, Union};
+use super::union::Union;
 use fuser::{
     Errno, FileAttr, FileHandle, FileType as Kind, Filesystem, FopenFlags, Generation, INodeNo,
     InitFlags, KernelConfig, LockOwner, OpenFlags, RenameFlags, ReplyAttr, ReplyCreate, ReplyData,
     ReplyDirectory, ReplyDirectoryPlus, ReplyEmpty, ReplyEntry, ReplyLseek, ReplyOpen, ReplyStatfs,
     ReplyWrite, ReplyXattr, Request, TimeOrNow, WriteFlags,
 };
+use rustix::fd::OwnedFd;
 use rustix::fs::{AtFlags, FileType, Gid, OFlags, Stat, Timespec, Timestamps, Uid, XattrFlags};
 use std::ffi::OsStr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long the kernel may keep names and attributes without asking
@@ -125,6 +129,12 @@ impl Filesystem for Union {
             | InitFlags::FUSE_CACHE_SYMLINKS
             | InitFlags::FUSE_MAX_PAGES;
         let _ = config.add_capabilities(wanted & config.capabilities());
+        self.lists_without_opening = config
+            .capabilities()
+            .contains(InitFlags::FUSE_NO_OPENDIR_SUPPORT);
+        self.opens_without_asking = config
+            .capabilities()
+            .contains(InitFlags::FUSE_NO_OPEN_SUPPORT);
         let _ = config.set_max_write(MAX_IO);
         let _ = config.set_max_readahead(MAX_IO);
         Ok(())
@@ -340,6 +350,9 @@ impl Filesystem for Union {
     }
 
     fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
+        if self.opens_without_asking {
+            return reply.error(Errno::ENOSYS);
+        }
         match self.open_file(ino.0, file_flags(flags.0)) {
             Ok(fd) => {
                 let fh = self.files.insert(fd);
@@ -352,7 +365,7 @@ impl Filesystem for Union {
     fn read(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         offset: u64,
         size: u32,
@@ -360,7 +373,10 @@ impl Filesystem for Union {
         _lock_owner: Option<LockOwner>,
         reply: ReplyData,
     ) {
-        match self.files.read_at(fh.0, offset, size.min(MAX_IO) as usize) {
+        let read = self
+            .file(ino.0, fh.0, false)
+            .and_then(|fd| file_io::read_at(&fd, offset, size.min(MAX_IO) as usize));
+        match read {
             Ok(data) => reply.data(&data),
             Err(e) => reply.error(reply_error(e)),
         }
@@ -369,7 +385,7 @@ impl Filesystem for Union {
     fn write(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         offset: u64,
         data: &[u8],
@@ -378,7 +394,10 @@ impl Filesystem for Union {
         _lock_owner: Option<LockOwner>,
         reply: ReplyWrite,
     ) {
-        match self.files.write_at(fh.0, offset, data) {
+        let written = self
+            .file(ino.0, fh.0, true)
+            .and_then(|fd| file_io::write_at(&fd, offset, data));
+        match written {
             Ok(written) => reply.written(written as u32),
             Err(e) => reply.error(reply_error(e)),
         }
@@ -401,18 +420,31 @@ impl Filesystem for Union {
     fn fsync(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         datasync: bool,
         reply: ReplyEmpty,
     ) {
-        reply_empty(self.files.sync(fh.0, datasync), reply);
+        let synced = self
+            .file(ino.0, fh.0, false)
+            .and_then(|fd| file_io::sync(&fd, datasync));
+        reply_empty(synced, reply);
     }
 
     fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        // Where the kernel can open directories without asking (it then
+        // keeps their listings, as the flags below ask), it is told to.
+        if self.lists_without_opening {
+            return reply.error(Errno::ENOSYS);
+        }
         // Listed when read from the start (and again after a rewind).
-        let fh = self.directories.insert(Listing::new(ino.0));
-        reply.opened(FileHandle(fh), FopenFlags::empty());
+        // The kernel keeps the listing across opens: every change to a
+        // directory comes through it, and tells it to list again.
+        let fh = self.directories.open(ino.0);
+        reply.opened(
+            FileHandle(fh),
+            FopenFlags::FOPEN_CACHE_DIR | FopenFlags::FOPEN_KEEP_CACHE,
+        );
     }
 
     fn readdir(
@@ -424,14 +456,14 @@ impl Filesystem for Union {
         mut reply: ReplyDirectory,
     ) {
         let _namespace = self.reading();
-        let listed = self.each_entry(fh.0, offset, |next, entry| {
+        let listed = self.each_entry(ino.0, fh.0, offset, |at, entry| {
             Some(match entry {
                 // `..` shows the directory's own number: the kernel knows
                 // the parent.
-                Entry::Dot(dot) => reply.add(ino, next, Kind::Directory, dot),
+                Entry::Dot(dot) => reply.add(ino, at, Kind::Directory, dot),
                 Entry::Listed(parent, listed) => {
                     let number = self.listed_ino(parent, listed);
-                    reply.add(INodeNo(number), next, kind(listed.kind), &listed.name)
+                    reply.add(INodeNo(number), at, kind(listed.kind), &listed.name)
                 }
             })
         });
@@ -450,18 +482,18 @@ impl Filesystem for Union {
         mut reply: ReplyDirectoryPlus,
     ) {
         let _namespace = self.reading();
-        let listed = self.each_entry(fh.0, offset, |next, entry| match entry {
+        let listed = self.each_entry(ino.0, fh.0, offset, |at, entry| match entry {
             // The kernel counts no lookup for these.
             Entry::Dot(dot) => {
                 let (path, presence) = self.locate(ino.0).ok()?;
                 let st = self.stat(ino.0, &path, &presence).ok()?;
-                Some(reply.add(ino, next, dot, &TTL, &attr(&st), Generation(0)))
+                Some(reply.add(ino, at, dot, &TTL, &attr(&st), Generation(0)))
             }
             Entry::Listed(parent, listed) => {
                 let (number, st) = self.find(parent, &listed.name).ok()??;
                 let full = reply.add(
                     INodeNo(number),
-                    next,
+                    at,
                     &listed.name,
                     &TTL,
                     &attr(&st),
@@ -487,7 +519,7 @@ impl Filesystem for Union {
         _flags: OpenFlags,
         reply: ReplyEmpty,
     ) {
-        self.directories.remove(fh.0);
+        self.directories.close(fh.0);
         reply.ok();
     }
 
@@ -580,26 +612,32 @@ impl Filesystem for Union {
     fn fallocate(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         offset: u64,
         length: u64,
         mode: i32,
         reply: ReplyEmpty,
     ) {
-        reply_empty(self.files.allocate(fh.0, offset, length, mode), reply);
+        let allocated = self
+            .file(ino.0, fh.0, true)
+            .and_then(|fd| file_io::allocate(&fd, offset, length, mode));
+        reply_empty(allocated, reply);
     }
 
     fn lseek(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         offset: i64,
         whence: i32,
         reply: ReplyLseek,
     ) {
-        match self.files.seek(fh.0, offset, whence) {
+        let sought = self
+            .file(ino.0, fh.0, false)
+            .and_then(|fd| file_io::seek(&fd, offset, whence));
+        match sought {
             Ok(at) => reply.offset(at as i64),
             Err(e) => reply.error(reply_error(e)),
         }
@@ -614,27 +652,48 @@ enum Entry<'a> {
 }
 
 impl Union {
-    /// Calls `add` with each entry of the open directory `fh` from
-    /// `offset` (listed anew when read from the start, so a rewind sees
-    /// changes), with the offset of the entry after it, until `add` says
-    /// the reply is full; `None` from `add` skips an entry that went away.
+    /// The descriptor for a request on the file `ino`: its handle's, or
+    /// (where the kernel opened it without asking, `fh` 0) the inode's
+    /// own, copied up first when `writing`.
+    fn file(&self, ino: u64, fh: u64, writing: bool) -> std::io::Result<Arc<OwnedFd>> {
+        if fh == 0 {
+            self.descriptor(ino, writing)
+        } else {
+            self.files.get(fh)
+        }
+    }
+
+    /// Calls `add` with each entry of the directory `ino` (open as `fh`)
+    /// after `offset` (listed anew when read from the start, so a rewind
+    /// sees changes), with its own offset, until `add` says the reply is
+    /// full; `None` from `add` skips an entry that went away.
     fn each_entry(
         &self,
+        ino: u64,
         fh: u64,
         offset: u64,
         mut add: impl FnMut(u64, Entry<'_>) -> Option<bool>,
     ) -> std::io::Result<()> {
-        let listing = self.directories.get(fh)?;
-        if offset == 0 {
-            *listing.entries() = self.list(listing.ino)?;
+        let listing = self.directories.listing(fh, ino)?;
+        let mut kept = listing.entries();
+        if offset == 0 || kept.is_none() {
+            *kept = Some(Listing::sorted(self.list(listing.ino)?));
         }
-        let entries = listing.entries();
-        let dots = DOTS.iter().map(|&dot| Entry::Dot(dot));
-        let listed = entries.iter().map(|l| Entry::Listed(listing.ino, l));
-        for (i, entry) in dots.chain(listed).enumerate().skip(offset as usize) {
-            if add(i as u64 + 1, entry) == Some(true) {
-                break;
+        let entries = kept.as_deref().unwrap_or_default();
+        let dots = DOTS.iter().zip(1..).map(|(&dot, at)| (at, Entry::Dot(dot)));
+        let listed = entries
+            .iter()
+            .map(|(at, l)| (*at, Entry::Listed(listing.ino, l)));
+        let mut any = false;
+        for (at, entry) in dots.chain(listed).filter(|(at, _)| *at > offset) {
+            any = true;
+            if add(at, entry) == Some(true) {
+                return Ok(());
             }
+        }
+        drop(kept);
+        if !any && fh == 0 {
+            self.directories.forget(ino);
         }
         Ok(())
     }

@@ -51,6 +51,18 @@ pub struct Orphan {
 }
 
 impl Presence {
+    /// An entry of `upper/` alone, whose `lstat` is `st`.
+    pub fn upper_only(st: &rustix::fs::Stat) -> Presence {
+        Presence {
+            dir: layers::is_dir(st),
+            upper: true,
+            lowers: Vec::new(),
+            real: (st.st_dev, st.st_ino),
+            linked_below: false,
+            in_work: false,
+        }
+    }
+
     /// The layer whose entry shows (its attributes are those of the name);
     /// not for an orphan, whose [`Orphan`] says.
     pub fn top(&self) -> Layer {
@@ -160,8 +172,15 @@ impl Tree {
     }
 
     /// The name `name` in `parent` was looked up and found as `presence`:
-    /// returns its inode number, counting one more lookup.
-    pub fn remember(&mut self, parent: Ino, name: &OsStr, presence: Presence) -> Ino {
+    /// returns its inode number, counting one more lookup, and where the
+    /// file lived if it was an orphan (it has a name after all: another
+    /// link the kernel had not looked up).
+    pub fn remember(
+        &mut self,
+        parent: Ino,
+        name: &OsStr,
+        presence: Presence,
+    ) -> (Ino, Option<Orphan>) {
         let known = (parent, name.to_os_string());
         let ino = match self.shared(&presence) {
             Some(ino) => ino,
@@ -181,12 +200,12 @@ impl Tree {
             lookups: 0,
             orphan: None,
         });
-        node.orphan = None;
+        let was_orphan = node.orphan.take();
         node.lookups += 1;
         node.presence = presence;
         node.names.insert(0, known.clone());
         self.by_name.insert(known, ino);
-        ino
+        (ino, was_orphan)
     }
 
     /// The number `remember` would give (without remembering).
@@ -293,17 +312,19 @@ mod tests {
             linked_below: false,
             in_work: false,
         });
-        let dir = tree.remember(
-            ROOT,
-            OsStr::new("etc"),
-            Presence {
-                dir: true,
-                ..file(50)
-            },
-        );
+        let dir = tree
+            .remember(
+                ROOT,
+                OsStr::new("etc"),
+                Presence {
+                    dir: true,
+                    ..file(50)
+                },
+            )
+            .0;
         assert_eq!(dir, 50);
-        let a = tree.remember(dir, OsStr::new("a"), file(60));
-        let b = tree.remember(ROOT, OsStr::new("b"), file(60));
+        let a = tree.remember(dir, OsStr::new("a"), file(60)).0;
+        let b = tree.remember(ROOT, OsStr::new("b"), file(60)).0;
         assert_eq!((a, b), (60, 60), "hard links share a number");
         assert_eq!(tree.path(a).unwrap(), b"b");
         tree.forget_name(ROOT, OsStr::new("b"));
@@ -317,7 +338,7 @@ mod tests {
                 ..file(70)
             },
         );
-        let lower_again = tree.remember(ROOT, OsStr::new("c"), file(60));
+        let lower_again = tree.remember(ROOT, OsStr::new("c"), file(60)).0;
         assert!(lower_again > SPARE_NUMBERS, "{lower_again}");
         // Names of a file linked in an image layer are one inode.
         let linked = Presence {
@@ -325,13 +346,13 @@ mod tests {
             in_work: false,
             ..file(80)
         };
-        let first = tree.remember(ROOT, OsStr::new("l1"), linked.clone());
-        let second = tree.remember(ROOT, OsStr::new("l2"), linked.clone());
+        let first = tree.remember(ROOT, OsStr::new("l1"), linked.clone()).0;
+        let second = tree.remember(ROOT, OsStr::new("l2"), linked.clone()).0;
         assert_eq!((first, second), (80, 80));
         tree.rename(a, (dir, OsStr::new("a")), (ROOT, OsStr::new("d")));
         assert_eq!(tree.path(a).unwrap(), b"d");
         tree.forget(a, 2);
         assert!(tree.presence(a).is_none());
-        assert_eq!(tree.remember(ROOT, OsStr::new("d"), file(70)), 70);
+        assert_eq!(tree.remember(ROOT, OsStr::new("d"), file(70)).0, 70);
     }
 }

@@ -6,6 +6,7 @@
 //! for reading, and reads and writes of open files hold nothing.
 
 use super::copy_up::{self, staged_name};
+use super::descriptors::Descriptors;
 use super::handles::{Directories, Files};
 use super::layers::{self, Layer, Layers};
 use super::links::LinkGroups;
@@ -13,7 +14,8 @@ use super::merge;
 use super::tree::{Ino, Orphan, Presence, Tree};
 use crate::archive::confined::remove_at;
 use crate::rootfs::copy::read_growing;
-use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, RenameFlags, Stat, Uid, XattrFlags};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, RenameFlags, Stat, XattrFlags};
+use rustix::io::Errno;
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{Error, Result};
@@ -30,21 +32,11 @@ pub struct Union {
     pub(super) links: LinkGroups,
     pub files: Files,
     pub directories: Directories,
-}
-
-/// What a new name is made as.
-pub enum NewEntry<'a> {
-    File { mode: u32 },
-    Directory { mode: u32 },
-    Symlink { target: &'a OsStr },
-    Node { mode: u32, rdev: u64 },
-}
-
-/// Who makes a new entry (the request's caller).
-#[derive(Clone, Copy)]
-pub struct Caller {
-    pub uid: u32,
-    pub gid: u32,
+    /// The kernel opens directories without asking the server.
+    pub(super) lists_without_opening: bool,
+    /// The kernel opens files without asking: `descriptors` serve them.
+    pub(super) opens_without_asking: bool,
+    pub(super) descriptors: Descriptors,
 }
 
 pub(super) fn errno(code: i32) -> Error {
@@ -71,6 +63,9 @@ impl Union {
             links: LinkGroups::default(),
             files: Files::default(),
             directories: Directories::default(),
+            lists_without_opening: false,
+            opens_without_asking: false,
+            descriptors: Descriptors::default(),
         })
     }
 
@@ -107,8 +102,27 @@ impl Union {
         Ok((path, presence))
     }
 
+    /// Counts a lookup of `name` in `parent`, found as `presence`, and
+    /// returns its inode. A file removed while open that turns out to
+    /// have another name gives back its place in `work/`.
+    pub(super) fn remember(&self, parent: Ino, name: &OsStr, presence: Presence) -> Ino {
+        let (ino, was_orphan) = self.tree().remember(parent, name, presence);
+        if let Some(Orphan {
+            layer: Layer::Work,
+            path,
+        }) = was_orphan
+        {
+            let _ = remove_at(self.layers.work(), &path);
+        }
+        ino
+    }
+
     pub fn drop_lookups(&self, ino: Ino, count: u64) {
         let gone = self.tree().forget(ino, count);
+        if self.tree().presence(ino).is_none() {
+            self.descriptors.forget(ino);
+            self.directories.forget(ino);
+        }
         if let Some(Orphan {
             layer: Layer::Work,
             path,
@@ -176,7 +190,7 @@ impl Union {
         };
         let number = self.tree().number_for(&presence);
         self.count_links(number, &layers::join(&dir, name), &presence, &mut st)?;
-        let ino = self.tree().remember(parent, name, presence);
+        let ino = self.remember(parent, name, presence);
         st.st_ino = ino;
         Ok(Some((ino, st)))
     }
@@ -237,7 +251,10 @@ impl Union {
         }
         self.tree().set_presence(ino, now.clone());
         if presence.linked_below {
-            self.keep_links(&path, &presence)?;
+            // The copy is in place: a name that cannot be linked to it
+            // (a full disk) goes on showing the image's file, as with
+            // the kernel overlay, rather than failing this change.
+            let _ = self.keep_links(&path, &presence);
         }
         Ok((path, now))
     }
@@ -274,128 +291,6 @@ impl Union {
             },
         );
         Ok((staged, presence))
-    }
-
-    /// Creates `name` in `parent` as `what`, owned by `caller` (the group
-    /// of a set-group-ID directory instead, which a new directory also
-    /// inherits). Returns the new inode (counted as looked up), its
-    /// `lstat`, and for a file an open descriptor (`open_flags`).
-    pub fn make(
-        &self,
-        parent: Ino,
-        name: &OsStr,
-        what: NewEntry<'_>,
-        caller: Caller,
-        open_flags: OFlags,
-    ) -> Result<(Ino, Stat, Option<rustix::fd::OwnedFd>)> {
-        let name = component(name)?;
-        let _namespace = self.writing();
-        let (dir, dir_presence) = self.locate_dir(parent)?;
-        if merge::resolve(&self.layers, &dir_presence, &dir, name)?.is_some() {
-            return Err(errno(libc::EEXIST));
-        }
-        let (dir, _) = self.copy_up(parent)?;
-        let path = layers::join(&dir, name);
-        let dir_st = self
-            .layers
-            .stat(Layer::Upper, &dir)?
-            .ok_or_else(|| errno(libc::ENOENT))?;
-        let over_whiteout = self.layers.stat(Layer::Upper, &path)?.is_some();
-        let setgid = dir_st.st_mode & libc::S_ISGID != 0;
-        let gid = if setgid { dir_st.st_gid } else { caller.gid };
-        let work = self.layers.work();
-        let staged = staged_name();
-        let mut opened = None;
-        let mode = match what {
-            NewEntry::File { mode } => {
-                opened = Some(rustix::fs::openat(
-                    work,
-                    &staged,
-                    open_flags | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                    Mode::from_raw_mode(0o600),
-                )?);
-                Some(mode)
-            }
-            NewEntry::Directory { mode } => {
-                rustix::fs::mkdirat(work, &staged, Mode::from_raw_mode(0o700))?;
-                if over_whiteout {
-                    mark_opaque(work, &staged)?;
-                }
-                Some(if setgid { mode | libc::S_ISGID } else { mode })
-            }
-            NewEntry::Symlink { target } => {
-                rustix::fs::symlinkat(target, work, &staged)?;
-                None
-            }
-            NewEntry::Node { mode, rdev } => {
-                if FileType::from_raw_mode(mode) == FileType::CharacterDevice && rdev == 0 {
-                    // That is a whiteout: the union would hide it.
-                    return Err(errno(libc::EPERM));
-                }
-                rustix::fs::mknodat(
-                    work,
-                    &staged,
-                    FileType::from_raw_mode(mode),
-                    Mode::from_raw_mode(0o600),
-                    rdev,
-                )?;
-                Some(mode)
-            }
-        };
-        rustix::fs::chownat(
-            work,
-            &staged,
-            Some(Uid::from_raw(caller.uid)),
-            Some(Gid::from_raw(gid)),
-            AtFlags::SYMLINK_NOFOLLOW,
-        )?;
-        if let Some(mode) = mode {
-            rustix::fs::chmodat(
-                work,
-                &staged,
-                Mode::from_raw_mode(mode & 0o7777),
-                AtFlags::empty(),
-            )?;
-        }
-        let is_dir = matches!(what, NewEntry::Directory { .. });
-        if is_dir {
-            self.link_counts().clear();
-        }
-        if over_whiteout && is_dir {
-            // A directory does not replace a whiteout by rename: swap them.
-            rustix::fs::renameat_with(
-                work,
-                &staged,
-                self.layers.upper(),
-                &path,
-                RenameFlags::EXCHANGE,
-            )?;
-            rustix::fs::unlinkat(work, &staged, AtFlags::empty())?;
-        } else {
-            let flags = if over_whiteout {
-                RenameFlags::empty()
-            } else {
-                RenameFlags::NOREPLACE
-            };
-            rustix::fs::renameat_with(work, &staged, self.layers.upper(), &path, flags)?;
-        }
-        let st = self
-            .layers
-            .stat(Layer::Upper, &path)?
-            .ok_or_else(|| errno(libc::EIO))?;
-        let presence = Presence {
-            dir: is_dir,
-            upper: true,
-            lowers: Vec::new(),
-            real: (st.st_dev, st.st_ino),
-            linked_below: false,
-            in_work: false,
-        };
-        let ino = self.tree().remember(parent, name, presence.clone());
-        let st = self
-            .stat(ino, &path, &presence)
-            .inspect_err(|_| self.drop_lookups(ino, 1))?;
-        Ok((ino, st, opened))
     }
 
     /// A hard link `name` in `parent` to the file `ino`.
@@ -439,7 +334,7 @@ impl Union {
             rustix::fs::unlinkat(self.layers.work(), &source, AtFlags::empty())?;
             presence.in_work = false;
         }
-        let ino = self.tree().remember(parent, name, presence.clone());
+        let ino = self.remember(parent, name, presence.clone());
         let st = self
             .stat(ino, &path, &presence)
             .inspect_err(|_| self.drop_lookups(ino, 1))?;
@@ -509,6 +404,14 @@ impl Union {
         keep: bool,
     ) -> Result<Option<Vec<u8>>> {
         let (upper, work) = (self.layers.upper(), self.layers.work());
+        if in_upper && !below && !keep {
+            // Nothing to leave behind: a file goes at once (a directory,
+            // which may hold whiteouts, goes through `work/` whole).
+            match rustix::fs::unlinkat(upper, path, AtFlags::empty()) {
+                Err(Errno::ISDIR) => {}
+                done => return done.map(|()| None).map_err(Error::from),
+            }
+        }
         let staged = staged_name();
         if in_upper {
             let flags = if below {
