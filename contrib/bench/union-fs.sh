@@ -18,12 +18,15 @@
 # methods cost apart. Run as root on a machine prepared by
 # contrib/setup-test-env.sh. BENCH_FS_RUNS sets the runs per command (5),
 # BENCH_FS_ONLY a list of benchmarks by name (tar create find stat ls
-# write readback). Results go to stdout (Markdown).
+# write readback). BENCH_FS_BEFORE=/path/to/an/older/rpod measures that
+# binary's FUSE driver against this one's instead, in the same runs. Results go to stdout (Markdown).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 image=127.0.0.1:5000/library/debian:minbase
 runs=${BENCH_FS_RUNS:-5}
 only=${BENCH_FS_ONLY:-}
+before=${BENCH_FS_BEFORE:-}
+[ -z "$before" ] || install -m 755 -o "$user" "$before" "$work/rpod-before"
 { prologue; cat <<SCRIPT
 \$R pull -q --tls-verify=false $image >/dev/null
 data=\$(\$R image inspect --format '{{.GraphDriver.Data.UpperDir}}:{{.GraphDriver.Data.LowerDir}}' $image)
@@ -51,9 +54,13 @@ bench() {
   # BENCH_FS_ONLY="tar write" runs only those.
   case " $only " in "  ") ;; *" \$name "*) ;; *) return 0 ;; esac
   echo; echo "### \$title"
+  local commands=("\$(in_rpod overlay "\$script")" "\$(in_rpod fuse "\$script")"
+    "\$(in_chroot overlay "\$script")" "\$(in_chroot fuse-overlayfs "\$script")")
+  if [ -n "$before" ]; then
+    commands=("\$(in_rpod fuse "\$script" | sed "s|^\$R |$work/rpod-before |")" "\$(in_rpod fuse "\$script")")
+  fi
   hyperfine --warmup 1 --runs $runs --export-markdown $work/\$name.md --export-json $work/\$name.json \\
-    "\$(in_rpod overlay "\$script")" "\$(in_rpod fuse "\$script")" \\
-    "\$(in_chroot overlay "\$script")" "\$(in_chroot fuse-overlayfs "\$script")" >/dev/null
+    "\${commands[@]}" >/dev/null
   cat $work/\$name.md
   medians $work/\$name.json
 }
