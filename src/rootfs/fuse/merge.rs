@@ -12,27 +12,17 @@ use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
-/// The presence of the union's root directory.
+/// The presence of the union's root directory: it merges every layer's
+/// root, opaque or not, as with the kernel overlay (which never looks
+/// the root up, so never asks whether it is opaque).
 pub fn root(layers: &Layers) -> std::io::Result<(Presence, Stat)> {
     let top = layers
         .stat(Layer::Upper, b"")?
         .ok_or(std::io::ErrorKind::NotFound)?;
-    let mut presence = Presence {
-        dir: true,
-        upper: true,
-        lowers: Vec::new(),
-        real: (top.st_dev, top.st_ino),
-        linked_below: false,
-        in_work: false,
+    let presence = Presence {
+        lowers: (0..layers.lower_count()).collect(),
+        ..Presence::upper_only(&top)
     };
-    if !layers.is_opaque(Layer::Upper, b"")? {
-        for i in 0..layers.lower_count() {
-            presence.lowers.push(i);
-            if layers.is_opaque(Layer::Lower(i), b"")? {
-                break;
-            }
-        }
-    }
     Ok((presence, top))
 }
 
@@ -195,4 +185,27 @@ pub fn subdirectories(layers: &Layers, dir: &Presence, path: &[u8]) -> std::io::
         .iter()
         .filter(|l| l.kind == FileType::Directory)
         .count() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_merges_every_layer_even_an_opaque_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = |d: &str| tmp.path().join(d);
+        for d in ["upper", "work", "top", "image"] {
+            std::fs::create_dir(dir(d)).unwrap();
+        }
+        std::fs::write(dir("image/below"), b"x").unwrap();
+        let opaque = crate::archive::OPAQUE_XATTR;
+        rustix::fs::setxattr(dir("top"), opaque, b"y", rustix::fs::XattrFlags::empty()).unwrap();
+        let layers =
+            Layers::open_all(&dir("upper"), &dir("work"), &[dir("top"), dir("image")]).unwrap();
+        let (root, _) = root(&layers).unwrap();
+        assert_eq!(root.lowers, [0, 1]);
+        let found = resolve(&layers, &root, b"", OsStr::new("below")).unwrap();
+        assert!(found.is_some_and(|(p, _)| p.lowers == [1]));
+    }
 }
