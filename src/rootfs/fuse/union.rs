@@ -3,7 +3,8 @@
 //!
 //! Whatever changes the namespace (creating, removing, renaming, copying
 //! up) holds the namespace lock for writing; lookups and listings hold it
-//! for reading, and reads and writes of open files hold nothing.
+//! for reading, and reads and writes of open files hold nothing (but for
+//! opening a descriptor the first time, see `descriptors`).
 
 use super::copy_up::{self, staged_name};
 use super::descriptors::Descriptors;
