@@ -1,83 +1,119 @@
 //! Long-lived forks of the CLI (the monitor, the user-namespace keeper)
-//! shed the memory they only needed to get going.
+//! give back the memory they are not using while they sleep.
 //!
 //! A monitor did the heavy work itself (reading the image, compiling the
-//! seccomp filter, mounting), which left pages of code and heap mapped
-//! that its relay loop never touches again. Shedding returns free heap to
-//! the kernel and drops the page table entries of read-only file mappings
-//! that hold no private pages (those pages stay in the page cache, shared
-//! with every other process using the file, and fault back in when
-//! needed, as after a `--restart`) and of the stack far below the current
-//! frame.
+//! seccomp filter, mounting), and each burst of relaying touches more;
+//! its sleeping loop needs almost none of it. Shedding returns free heap
+//! to the kernel and drops the page table entries of read-only file
+//! mappings that hold no private pages (those pages stay in the page
+//! cache, shared with every other process using the file, and fault back
+//! in when needed) and of the stack below the current frame.
 
 use std::io::{BufRead, BufReader};
+use std::ops::Range;
 
-/// Returns what can be returned; failures only leave memory mapped.
-pub fn shed_startup_memory() {
-    // SAFETY: malloc_trim only returns free heap memory to the kernel.
-    unsafe { libc::malloc_trim(0) };
-    let Ok(smaps) = std::fs::File::open("/proc/self/smaps") else {
-        return;
-    };
-    // A mapping's private pages show as `Anonymous:` while in memory and
-    // as `Swap:` (the later field) once swapped out: only with neither
-    // are all its pages the file's own.
-    let mut current: Option<Mapping> = None;
-    let mut unmodified = false;
-    for line in BufReader::new(smaps).lines().map_while(Result::ok) {
-        if let Some(mapping) = Mapping::parse_header(&line) {
-            current = Some(mapping);
-        } else if let Some(anonymous) = line.strip_prefix("Anonymous:") {
-            unmodified = anonymous.trim() == "0 kB";
-        } else if let Some(swap) = line.strip_prefix("Swap:")
-            && let Some(mapping) = current.take()
-        {
-            match mapping.kind {
-                Kind::ReadOnlyFile if unmodified && swap.trim() == "0 kB" => {
-                    // SAFETY: a whole mapping of unmodified file pages:
-                    // they fault back in from the file unchanged.
-                    unsafe { drop_pages(mapping.start, mapping.end) };
+/// What a long-lived process can give back, surveyed once: its mappings
+/// of files do not change after start-up.
+pub struct Shedding {
+    /// Read-only file mappings that hold no private pages.
+    file_pages: Vec<Range<usize>>,
+    /// The main thread's stack, as it was when surveyed.
+    stack: Option<Range<usize>>,
+    /// Asked once: the asking would fault code back in after a drop.
+    page_size: usize,
+}
+
+impl Shedding {
+    /// Reads `/proc/self/smaps`; a failure leaves nothing to shed.
+    pub fn survey() -> Self {
+        let mut shedding = Self {
+            file_pages: Vec::new(),
+            stack: None,
+            page_size: rustix::param::page_size(),
+        };
+        let Ok(smaps) = std::fs::File::open("/proc/self/smaps") else {
+            return shedding;
+        };
+        // A mapping's private pages show as `Anonymous:` while in memory
+        // and as `Swap:` (the later field) once swapped out: only with
+        // neither are all its pages the file's own.
+        let mut current: Option<Mapping> = None;
+        let mut unmodified = false;
+        for line in BufReader::new(smaps).lines().map_while(Result::ok) {
+            if let Some(mapping) = Mapping::parse_header(&line) {
+                current = Some(mapping);
+            } else if let Some(anonymous) = line.strip_prefix("Anonymous:") {
+                unmodified = anonymous.trim() == "0 kB";
+            } else if let Some(swap) = line.strip_prefix("Swap:")
+                && let Some(mapping) = current.take()
+            {
+                match mapping.kind {
+                    Kind::ReadOnlyFile if unmodified && swap.trim() == "0 kB" => {
+                        shedding.file_pages.push(mapping.start..mapping.end);
+                    }
+                    Kind::Stack => shedding.stack = Some(mapping.start..mapping.end),
+                    _ => {}
                 }
-                Kind::Stack => drop_stack_below_here(mapping.start, mapping.end),
-                _ => {}
             }
         }
+        shedding
+    }
+
+    /// Returns free heap to the kernel and drops the page table entries
+    /// of the surveyed file mappings and of the dead stack, then sleeps
+    /// in `sleep` (little more than a blocking system call). Whatever
+    /// runs after the drop faults back in, whole page-cache folios at a
+    /// time: hence one function, so that the way to sleep is short.
+    #[inline(never)]
+    pub fn shed_then<T>(&self, sleep: impl FnOnce() -> T) -> T {
+        // SAFETY: malloc_trim only returns free heap memory to the kernel.
+        unsafe { libc::malloc_trim(0) };
+        for pages in &self.file_pages {
+            // SAFETY: whole mappings of unmodified file pages: they fault
+            // back in from the file unchanged.
+            unsafe { drop_pages(pages) };
+        }
+        if let Some(stack) = &self.stack {
+            drop_stack_below_here(stack, self.page_size);
+        }
+        sleep()
     }
 }
 
-/// Stack pages deep below the current frame were touched by the CLI's
-/// work and are dead: nothing lives below the stack pointer.
-#[inline(never)]
-fn drop_stack_below_here(stack_start: usize, stack_end: usize) {
+/// Stack pages below the current frame were touched by earlier work and
+/// are dead: nothing lives below the stack pointer.
+#[inline(always)]
+fn drop_stack_below_here(stack: &Range<usize>, page_size: usize) {
     let here = 0u8;
     let frame = std::hint::black_box(&here) as *const u8 as usize;
-    if !(stack_start..stack_end).contains(&frame) {
+    if !stack.contains(&frame) {
         return;
     }
-    // Well below this frame, so that the calls still to come keep theirs.
-    let end = frame.saturating_sub(SPARE_STACK) & !(page_size() - 1);
-    if end > stack_start {
+    // Below this frame, so that the calls still to come keep theirs.
+    let end = frame.saturating_sub(SPARE_STACK) & !(page_size - 1);
+    if end > stack.start {
         // SAFETY: the range lies below every live frame of this thread
         // (the only one); it reads as zeroes when touched again.
-        unsafe { drop_pages(stack_start, end) };
+        unsafe { drop_pages(&(stack.start..end)) };
     }
 }
 
 /// Stack kept below the frame that sheds memory.
-const SPARE_STACK: usize = 32 * 1024;
-
-fn page_size() -> usize {
-    // SAFETY: sysconf has no preconditions.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(size).unwrap_or(4096)
-}
+const SPARE_STACK: usize = 16 * 1024;
 
 /// # Safety
-/// The pages of `start..end` must hold nothing this process still needs
-/// but what the file behind them holds.
-unsafe fn drop_pages(start: usize, end: usize) {
+/// The pages of `pages` must hold nothing this process still needs but
+/// what the file behind them holds.
+unsafe fn drop_pages(pages: &Range<usize>) {
+    // A raw system call, not libc's wrapper: its code would fault back in.
     // SAFETY: the caller's promise; MADV_DONTNEED only unmaps.
-    unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
+    let _ = unsafe {
+        rustix::mm::madvise(
+            pages.start as *mut std::ffi::c_void,
+            pages.len(),
+            rustix::mm::Advice::LinuxDontNeed,
+        )
+    };
 }
 
 /// A mapping worth shedding, from a `/proc/self/smaps` header line.

@@ -6,7 +6,8 @@
 #   2. `create` + `start -a` + `rm` of one container;
 #   3. 100 detached containers started back to back, then `ps` listing them;
 #   4. the memory of the per-container monitor (rpod's monitor, Podman's
-#      conmon), VmRSS and Pss read from /proc while the 100 containers run.
+#      conmon), VmRSS, Pss and Private_Dirty read from /proc while the 100
+#      containers run.
 # Run as root on a machine prepared by contrib/setup-test-env.sh. Podman
 # runs with runc and the overlay driver in a private store, so the user's
 # own Podman set-up is left alone; BENCH_PODMAN=0 leaves Podman out.
@@ -47,11 +48,13 @@ echo "(rpod ps lists \$(\$R ps -q | wc -l) containers, podman ps \$(podman ps -q
 echo; echo '### 4. Monitor memory (kB, each of the 100 monitors)'
 # VmRSS counts every resident page mapped, shared library and binary pages
 # too; Pss shares those out among the processes that map them, so it is
-# what each further container costs.
+# what each further container costs; Private_Dirty is what no other
+# process shares. rpod's monitors give memory back after 2 s of quiet.
+sleep 3
 field() { awk -v f="\$1:" '\$1 == f {print \$2}' "\$2"; }
 summary() { sort -n | awk '{a[NR]=\$1; s+=\$1} END {printf "min %d, median %d, max %d, mean %.0f\\n", a[1], a[int((NR+1)/2)], a[NR], s/NR}'; }
 monitors() { for c in \$(\$1 ps -q); do \$1 inspect --format '{{.State.ConmonPid}}' \$c; done; }
-for what in "VmRSS status" "Pss smaps_rollup"; do
+for what in "VmRSS status" "Pss smaps_rollup" "Private_Dirty smaps_rollup"; do
   set -- \$what
   echo -n "rpod monitor \$1: "; for p in \$(monitors \$R); do field \$1 /proc/\$p/\$2; done | summary
   [ $with_podman = 1 ] && echo -n "podman conmon \$1: " && for p in \$(monitors podman); do field \$1 /proc/\$p/\$2; done | summary

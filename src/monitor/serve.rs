@@ -46,7 +46,6 @@ pub fn run(launch: Launch, report: OwnedFd) -> i32 {
     // `ps` shows `rpod-monitor NAME`, not the command that started it.
     let _ = rustix::thread::set_name(c"rpod-monitor");
     crate::process::set_title(&format!("rpod-monitor {}", record.name));
-    crate::memory::shed_startup_memory();
     let mut backoff = restart::Backoff::default();
     let mut code = relay.serve();
     while relay.failure.is_none() {
@@ -191,6 +190,7 @@ fn start(
         network: None,
         log,
         failure: None,
+        memory: std::cell::OnceCell::new(),
     };
     relay.take(workload);
     // Its end may have come before the signals were watched.
@@ -411,10 +411,19 @@ struct Relay {
     log: LogWriter,
     /// Why the container had to be stopped, for its record.
     failure: Option<String>,
+    /// What the monitor gives back while it sleeps (surveyed when it
+    /// first does, off the start's path).
+    memory: std::cell::OnceCell<crate::memory::Shedding>,
 }
 
 /// The record's error when the FUSE root filesystem's server ended.
 const ROOTFS_SERVER_ENDED: &str = "the FUSE root filesystem's server ended";
+
+/// How long the relay stays quiet before it sheds memory and sleeps.
+const IDLE: rustix::event::Timespec = rustix::event::Timespec {
+    tv_sec: 2,
+    tv_nsec: 0,
+};
 
 /// Which descriptor a poll entry watches.
 #[derive(Clone, Copy)]
@@ -431,6 +440,7 @@ impl Relay {
     /// returns its exit code.
     fn serve(&mut self) -> i32 {
         let mut buffer = protocol::buffer();
+        let mut busy = true;
         loop {
             if let Some(code) = self.exit_code
                 && self.outputs.is_empty()
@@ -446,10 +456,13 @@ impl Relay {
                 }
                 return code;
             }
-            let ready = match self.wait(None) {
+            // After a burst of work, a quiet spell lets the monitor give
+            // back what it touched before it sleeps for good.
+            let ready = match self.wait(busy.then_some(&IDLE), !busy) {
                 Ok(ready) => ready,
                 Err(_) => continue,
             };
+            busy = !ready.is_empty();
             for watched in ready {
                 match watched {
                     Watched::Signals => {
@@ -469,8 +482,13 @@ impl Relay {
         }
     }
 
-    /// Polls everything (at most for `timeout`) and returns what is ready.
-    fn wait(&self, timeout: Option<&rustix::event::Timespec>) -> rustix::io::Result<Vec<Watched>> {
+    /// Polls everything (at most for `timeout`) and returns what is ready;
+    /// `shed` gives back unused memory first.
+    fn wait(
+        &self,
+        timeout: Option<&rustix::event::Timespec>,
+        shed: bool,
+    ) -> rustix::io::Result<Vec<Watched>> {
         let mut watched = vec![Watched::Signals, Watched::Listener];
         let mut fds = vec![
             PollFd::new(&self.signals, PollFlags::IN),
@@ -494,7 +512,12 @@ impl Relay {
             watched.push(Watched::Input);
             fds.push(PollFd::new(input, PollFlags::OUT));
         }
-        rustix::event::poll(&mut fds, timeout)?;
+        if shed {
+            let memory = self.memory.get_or_init(crate::memory::Shedding::survey);
+            memory.shed_then(|| rustix::event::poll(&mut fds, timeout))?;
+        } else {
+            rustix::event::poll(&mut fds, timeout)?;
+        }
         Ok(watched
             .into_iter()
             .zip(fds.iter().map(PollFd::revents))
@@ -560,7 +583,7 @@ impl Relay {
                 tv_sec: left.as_secs() as i64,
                 tv_nsec: i64::from(left.subsec_nanos()),
             };
-            for watched in self.wait(Some(&timeout)).unwrap_or_default() {
+            for watched in self.wait(Some(&timeout), false).unwrap_or_default() {
                 match watched {
                     Watched::Signals => {
                         let stopped = !self.take_signals().is_empty();

@@ -140,7 +140,7 @@ fn keep(runroot: &Path, maps: &str, settled: OwnedFd) -> ! {
         // SAFETY: leaving without the parent's state.
         unsafe { libc::_exit(0) }
     };
-    crate::memory::shed_startup_memory();
+    crate::memory::Shedding::survey().shed_then(|| ());
     let mut events = [0u8; 1024];
     loop {
         match &watch {
