@@ -1345,12 +1345,24 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__create)
-            opts="-e -l -w -u -h -i -t -p -P -v -V --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-e -l -w -u -h -i -t -p -P -v -V --root --runroot --storage-driver --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1523,6 +1535,20 @@ _rpod() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpod__subcmd__exec)
+            opts="-d -e -i -t -u -w -V --root --runroot --storage-driver --detach --detach-keys --env --env-file --interactive --privileged --tty --user --workdir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1535,20 +1561,6 @@ _rpod() {
                     COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        rpod__subcmd__exec)
-            opts="-d -e -i -t -u -w -V --detach --detach-keys --env --env-file --interactive --privileged --tty --user --workdir --help --root --runroot --storage-driver --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --detach-keys)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1579,18 +1591,6 @@ _rpod() {
                     ;;
                 -w)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2521,12 +2521,24 @@ _rpod() {
             return 0
             ;;
         rpod__subcmd__run)
-            opts="-d -e -l -w -u -h -i -t -p -P -v -V --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --root --runroot --storage-driver --version"
+            opts="-d -e -l -w -u -h -i -t -p -P -v -V --root --runroot --storage-driver --detach --sig-proxy --detach-keys --rm --name --env --env-file --label --entrypoint --workdir --user --hostname --interactive --tty --cap-add --cap-drop --privileged --security-opt --net --network --publish --publish-all --expose --dns --dns-search --dns-opt --dns-option --add-host --domainname --stop-signal --stop-timeout --log-opt --restart --init --read-only --volume --mount --volumes-from --tmpfs --shm-size --ulimit --userns --pull --platform --tls-verify --cert-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-driver)
+                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
+                    return 0
+                    ;;
                 --sig-proxy)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2705,18 +2717,6 @@ _rpod() {
                     ;;
                 --cert-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --runroot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --storage-driver)
-                    COMPREPLY=($(compgen -W "overlay vfs fuse" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -65,6 +65,11 @@ complete -c rpod -n "__fish_rpod_needs_command" -f -a "logout" -d 'Log out from 
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "info" -d 'Display system-wide information'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "version" -d 'Show the rpod version information'
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "unshare" -d 'Run a command inside rpod\'s user namespace'
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l sig-proxy -d 'Pass received signals on to the container (not with -t)' -r -f -a "true\t''
 false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l detach-keys -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
@@ -105,11 +110,6 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l platform -d 'Platform 
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l tls-verify -d 'Require HTTPS and verify certificates (false also allows plain HTTP)' -r -f -a "true\t''
 false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand run" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'
-fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s d -l detach -d 'Run the container in the background and print its ID'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
@@ -120,6 +120,11 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l init -d 'Run an init i
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s V -l version -d 'Print version'
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+vfs\t'A full copy of the image\'s layers per container'
+fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l name -d 'Assign a name to the container' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -s e -l env -d 'Set environment variables (NAME=VALUE, or NAME to pass the host\'s value)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l env-file -d 'Read environment variables from a file (one NAME=VALUE per line)' -r -F
@@ -157,11 +162,6 @@ complete -c rpod -n "__fish_rpod_using_subcommand create" -l platform -d 'Platfo
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l tls-verify -d 'Require HTTPS and verify certificates (false also allows plain HTTP)' -r -f -a "true\t''
 false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
-vfs\t'A full copy of the image\'s layers per container'
-fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l rm -d 'Remove the container when it exits'
 complete -c rpod -n "__fish_rpod_using_subcommand create" -s i -l interactive -d 'Keep stdin open (it is passed to the container)'
 complete -c rpod -n "__fish_rpod_using_subcommand create" -s t -l tty -d 'Allocate a pseudo-terminal'
@@ -224,16 +224,16 @@ complete -c rpod -n "__fish_rpod_using_subcommand logs" -s f -l follow -d 'Follo
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s t -l timestamps -d 'Show a timestamp before each line'
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s V -l version -d 'Print version'
-complete -c rpod -n "__fish_rpod_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches from the command (default ctrl-p,ctrl-q)' -r
-complete -c rpod -n "__fish_rpod_using_subcommand exec" -s e -l env -d 'Set environment variables (NAME=VALUE, or NAME to pass this one\'s value)' -r
-complete -c rpod -n "__fish_rpod_using_subcommand exec" -l env-file -d 'Read environment variables from a file (one NAME=VALUE per line)' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand exec" -s u -l user -d 'User to run as (name|uid[:group|gid])' -r
-complete -c rpod -n "__fish_rpod_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
+complete -c rpod -n "__fish_rpod_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches from the command (default ctrl-p,ctrl-q)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand exec" -s e -l env -d 'Set environment variables (NAME=VALUE, or NAME to pass this one\'s value)' -r
+complete -c rpod -n "__fish_rpod_using_subcommand exec" -l env-file -d 'Read environment variables from a file (one NAME=VALUE per line)' -r -F
+complete -c rpod -n "__fish_rpod_using_subcommand exec" -s u -l user -d 'User to run as (name|uid[:group|gid])' -r
+complete -c rpod -n "__fish_rpod_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -s d -l detach -d 'Detached mode: run the command in the background'
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -s i -l interactive -d 'Keep stdin open (it is passed to the command)'
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l privileged -d 'Give extended privileges to the command (every capability)'

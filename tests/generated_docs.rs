@@ -35,10 +35,15 @@ fn man_pages(command: &clap::Command, prefix: &str, files: &mut BTreeMap<String,
         let page = sub
             .clone()
             .name(name.clone())
+            .bin_name(name.clone())
             .display_name(name.replace('-', " "));
         clap_mangen::Man::new(page).render(&mut buf).unwrap();
         files.insert(format!("man/{name}.1"), buf);
-        man_pages(sub, &name, files);
+        // A group's subcommands are defined when it is built (deferred);
+        // clap's `help` subcommand gets no page.
+        let mut group = sub.clone().disable_help_subcommand(true);
+        group.build();
+        man_pages(&group, &name, files);
     }
 }
 

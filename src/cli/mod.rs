@@ -8,6 +8,7 @@ mod containers;
 mod context;
 mod cp;
 mod create;
+mod deferred;
 mod exec;
 mod filters;
 mod images;
@@ -31,6 +32,7 @@ mod unshare;
 mod volumes;
 
 use clap::{Parser, Subcommand};
+use deferred::Deferred;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -65,9 +67,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a command in a new container
-    Run(run::RunArgs),
+    Run(Deferred<run::RunArgs>),
     /// Create a new container
-    Create(create::CreateArgs),
+    Create(Deferred<create::CreateArgs>),
     /// Start one or more stopped containers
     Start(lifecycle::StartArgs),
     /// Stop one or more running containers
@@ -81,7 +83,7 @@ pub enum Command {
     /// Fetch the logs of a container
     Logs(logs::LogsArgs),
     /// Run a command in a running container
-    Exec(exec::ExecArgs),
+    Exec(Deferred<exec::ExecArgs>),
     /// Attach this terminal to a running container
     Attach(attach::AttachArgs),
     /// Copy files between a container and the host
@@ -102,10 +104,10 @@ pub enum Command {
     Unpause(pause::PauseArgs),
     /// Manage containers
     #[command(subcommand)]
-    Container(ContainerCommand),
+    Container(Deferred<ContainerCommand>),
     /// Manage volumes
     #[command(subcommand)]
-    Volume(volumes::VolumeCommand),
+    Volume(Deferred<volumes::VolumeCommand>),
     /// Download an image from a registry
     Pull(pull::PullArgs),
     /// List images
@@ -113,7 +115,7 @@ pub enum Command {
     Images(images::ListArgs),
     /// Manage images
     #[command(subcommand)]
-    Image(ImageCommand),
+    Image(Deferred<ImageCommand>),
     /// Create a tag TARGET that refers to SOURCE
     Tag(images::TagArgs),
     /// Remove one or more images
@@ -236,36 +238,38 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Context::new(cli.root, cli.runroot, cli.storage_driver);
     match cli.command {
-        Command::Run(args) => run::run(&ctx, args),
-        Command::Container(ContainerCommand::Run(args)) => run::run(&ctx, *args),
-        Command::Create(args) => create::create(&ctx, args),
-        Command::Volume(command) => volumes::run(&ctx, command),
-        Command::Container(ContainerCommand::Create(args)) => create::create(&ctx, *args),
-        Command::Start(args) | Command::Container(ContainerCommand::Start(args)) => {
+        Command::Run(Deferred(args)) => run::run(&ctx, args),
+        Command::Container(Deferred(ContainerCommand::Run(args))) => run::run(&ctx, *args),
+        Command::Create(Deferred(args)) => create::create(&ctx, args),
+        Command::Volume(Deferred(command)) => volumes::run(&ctx, command),
+        Command::Container(Deferred(ContainerCommand::Create(args))) => create::create(&ctx, *args),
+        Command::Start(args) | Command::Container(Deferred(ContainerCommand::Start(args))) => {
             lifecycle::start(&ctx, args)
         }
-        Command::Stop(args) | Command::Container(ContainerCommand::Stop(args)) => {
+        Command::Stop(args) | Command::Container(Deferred(ContainerCommand::Stop(args))) => {
             lifecycle::stop(&ctx, args)
         }
-        Command::Restart(args) | Command::Container(ContainerCommand::Restart(args)) => {
+        Command::Restart(args) | Command::Container(Deferred(ContainerCommand::Restart(args))) => {
             lifecycle::restart(&ctx, args)
         }
-        Command::Kill(args) | Command::Container(ContainerCommand::Kill(args)) => {
+        Command::Kill(args) | Command::Container(Deferred(ContainerCommand::Kill(args))) => {
             lifecycle::kill(&ctx, args)
         }
-        Command::Wait(args) | Command::Container(ContainerCommand::Wait(args)) => {
+        Command::Wait(args) | Command::Container(Deferred(ContainerCommand::Wait(args))) => {
             lifecycle::wait(&ctx, args)
         }
-        Command::Logs(args) | Command::Container(ContainerCommand::Logs(args)) => {
+        Command::Logs(args) | Command::Container(Deferred(ContainerCommand::Logs(args))) => {
             logs::logs(&ctx, args)
         }
-        Command::Exec(args) => exec::exec(&ctx, args),
-        Command::Attach(args) | Command::Container(ContainerCommand::Attach(args)) => {
+        Command::Exec(Deferred(args)) => exec::exec(&ctx, args),
+        Command::Attach(args) | Command::Container(Deferred(ContainerCommand::Attach(args))) => {
             attach::attach(&ctx, args)
         }
-        Command::Container(ContainerCommand::Exec(args)) => exec::exec(&ctx, *args),
-        Command::Cp(args) | Command::Container(ContainerCommand::Cp(args)) => cp::cp(&ctx, args),
-        Command::Container(ContainerCommand::Inspect(args)) => inspect::inspect(
+        Command::Container(Deferred(ContainerCommand::Exec(args))) => exec::exec(&ctx, *args),
+        Command::Cp(args) | Command::Container(Deferred(ContainerCommand::Cp(args))) => {
+            cp::cp(&ctx, args)
+        }
+        Command::Container(Deferred(ContainerCommand::Inspect(args))) => inspect::inspect(
             &ctx,
             inspect::InspectArgs {
                 format: args.format,
@@ -273,45 +277,55 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 names: args.names,
             },
         ),
-        Command::Ps(args) | Command::Container(ContainerCommand::Ls(args)) => {
+        Command::Ps(args) | Command::Container(Deferred(ContainerCommand::Ls(args))) => {
             containers::ps(&ctx, args)
         }
-        Command::Rm(args) | Command::Container(ContainerCommand::Rm(args)) => {
+        Command::Rm(args) | Command::Container(Deferred(ContainerCommand::Rm(args))) => {
             containers::rm(&ctx, args)
         }
-        Command::Rename(args) | Command::Container(ContainerCommand::Rename(args)) => {
+        Command::Rename(args) | Command::Container(Deferred(ContainerCommand::Rename(args))) => {
             rename::rename(&ctx, args)
         }
-        Command::Top(args) | Command::Container(ContainerCommand::Top(args)) => {
+        Command::Top(args) | Command::Container(Deferred(ContainerCommand::Top(args))) => {
             top::top(&ctx, args)
         }
-        Command::Port(args) | Command::Container(ContainerCommand::Port(args)) => {
+        Command::Port(args) | Command::Container(Deferred(ContainerCommand::Port(args))) => {
             port::port(&ctx, args)
         }
-        Command::Pause(args) | Command::Container(ContainerCommand::Pause(args)) => {
+        Command::Pause(args) | Command::Container(Deferred(ContainerCommand::Pause(args))) => {
             pause::pause(&ctx, args)
         }
-        Command::Unpause(args) | Command::Container(ContainerCommand::Unpause(args)) => {
+        Command::Unpause(args) | Command::Container(Deferred(ContainerCommand::Unpause(args))) => {
             pause::unpause(&ctx, args)
         }
-        Command::Container(ContainerCommand::Prune(args)) => containers::prune(&ctx, args),
-        Command::Pull(args) | Command::Image(ImageCommand::Pull(args)) => pull::run(&ctx, args),
-        Command::Images(args) | Command::Image(ImageCommand::Ls(args)) => images::list(&ctx, args),
-        Command::Tag(args) | Command::Image(ImageCommand::Tag(args)) => images::tag(&ctx, args),
-        Command::Rmi(args) | Command::Image(ImageCommand::Rm(args)) => images::remove(&ctx, args),
-        Command::Image(ImageCommand::Prune(args)) => images::prune(&ctx, args),
-        Command::History(args) | Command::Image(ImageCommand::History(args)) => {
+        Command::Container(Deferred(ContainerCommand::Prune(args))) => {
+            containers::prune(&ctx, args)
+        }
+        Command::Pull(args) | Command::Image(Deferred(ImageCommand::Pull(args))) => {
+            pull::run(&ctx, args)
+        }
+        Command::Images(args) | Command::Image(Deferred(ImageCommand::Ls(args))) => {
+            images::list(&ctx, args)
+        }
+        Command::Tag(args) | Command::Image(Deferred(ImageCommand::Tag(args))) => {
+            images::tag(&ctx, args)
+        }
+        Command::Rmi(args) | Command::Image(Deferred(ImageCommand::Rm(args))) => {
+            images::remove(&ctx, args)
+        }
+        Command::Image(Deferred(ImageCommand::Prune(args))) => images::prune(&ctx, args),
+        Command::History(args) | Command::Image(Deferred(ImageCommand::History(args))) => {
             inspect::history(&ctx, args)
         }
         Command::Inspect(args) => inspect::inspect(&ctx, args),
-        Command::Image(ImageCommand::Inspect(args)) => inspect::inspect(
+        Command::Image(Deferred(ImageCommand::Inspect(args))) => inspect::inspect(
             &ctx,
             inspect::InspectArgs {
                 kind: Some("image".into()),
                 ..args
             },
         ),
-        Command::Import(args) | Command::Image(ImageCommand::Import(args)) => {
+        Command::Import(args) | Command::Image(Deferred(ImageCommand::Import(args))) => {
             import::run(&ctx, args)
         }
         Command::Login(args) => login::login(&ctx, args),
