@@ -3,12 +3,13 @@
 //! or a profile file in Docker's JSON format, read and checked by
 //! `create` and kept in the container record.
 //!
-//! A profile compiles with `seccompiler` to one BPF program per action:
-//! one returns the profile's default action for every call no rule
-//! matches and allows the rest; each other one returns its action for
-//! the calls (and arguments) of the rules with that action, and allows
-//! the rest. The kernel runs them all and takes the strictest answer, so
-//! a call a rule matches gets that rule's action. The monitor compiles
+//! A profile compiles to BPF programs, one set per action: one returns
+//! the profile's default action for every call no rule matches and
+//! allows the rest (a search tree of call numbers, see `allowlist`); each
+//! other one, compiled by `seccompiler`, returns its action for the calls
+//! (and arguments) of the rules with that action, and allows the rest.
+//! The kernel runs them all and takes the strictest answer, so a call a
+//! rule matches gets that rule's action. The monitor compiles
 //! before it forks the init; the init installs the programs just before
 //! it execs the workload, or, without no_new_privileges, before it takes
 //! on the workload's user (installing needs CAP_SYS_ADMIN then, as in
@@ -19,6 +20,7 @@
 //! than the native one (32-bit x86 or x32 on x86_64) kills the process,
 //! where Docker would apply the same profile; run such images unconfined.
 
+mod allowlist;
 mod default;
 mod profile;
 mod syscalls;
@@ -154,6 +156,38 @@ fn compile(profile: &Profile, host: &Host) -> Result<Filter> {
     let arch = TargetArch::try_from(std::env::consts::ARCH)
         .map_err(|_| anyhow::anyhow!("seccomp is not supported on {}", std::env::consts::ARCH))?;
     let numbers = syscalls::numbers();
+    let (named, by_action) = matches(profile, host, &numbers)?;
+    let seccomp = numbers.get("seccomp").copied().unwrap_or(-1);
+    let default_lets_seccomp_through =
+        profile.default == Action::Allow || named.get(&seccomp) == Some(&None);
+    let (last, first): (Vec<_>, Vec<_>) = by_action
+        .into_iter()
+        .partition(|(_, matches)| matches.contains_key(&seccomp));
+    if last.len() > 1 || (!last.is_empty() && !default_lets_seccomp_through) {
+        bail!("it denies seccomp(2) in more ways than rpod can install");
+    }
+    let mut programs = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    programs.push(x32_guard());
+    for (action, matches) in first {
+        programs.push(program(matches, Action::Allow, action, arch)?);
+    }
+    if profile.default != Action::Allow {
+        programs.extend(allowlist::programs(named, profile.default, arch, seccomp)?);
+    }
+    for (action, matches) in last {
+        programs.push(program(matches, Action::Allow, action, arch)?);
+    }
+    Ok(Filter { programs })
+}
+
+/// The calls the profile names for `host` (whatever the action), and
+/// those of each action other than allowing.
+fn matches(
+    profile: &Profile,
+    host: &Host,
+    numbers: &std::collections::HashMap<&str, i64>,
+) -> Result<(Matches, BTreeMap<Action, Matches>)> {
     let mut named = Matches::new();
     let mut by_action: BTreeMap<Action, Matches> = BTreeMap::new();
     for rule in profile.rules.iter().filter(|r| r.applies(host)) {
@@ -173,28 +207,7 @@ fn compile(profile: &Profile, host: &Host) -> Result<Filter> {
             }
         }
     }
-    let seccomp = numbers.get("seccomp").copied().unwrap_or(-1);
-    let default_lets_seccomp_through =
-        profile.default == Action::Allow || named.get(&seccomp) == Some(&None);
-    let (last, first): (Vec<_>, Vec<_>) = by_action
-        .into_iter()
-        .partition(|(_, matches)| matches.contains_key(&seccomp));
-    if last.len() > 1 || (!last.is_empty() && !default_lets_seccomp_through) {
-        bail!("it denies seccomp(2) in more ways than rpod can install");
-    }
-    let mut programs = Vec::new();
-    #[cfg(target_arch = "x86_64")]
-    programs.push(x32_guard());
-    for (action, matches) in first {
-        programs.push(program(matches, Action::Allow, action, arch)?);
-    }
-    if profile.default != Action::Allow {
-        programs.push(program(named, profile.default, Action::Allow, arch)?);
-    }
-    for (action, matches) in last {
-        programs.push(program(matches, Action::Allow, action, arch)?);
-    }
-    Ok(Filter { programs })
+    Ok((named, by_action))
 }
 
 /// On x86_64, x32 calls come under the native architecture with bit 30
