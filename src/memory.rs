@@ -12,8 +12,9 @@
 use std::io::{BufRead, BufReader};
 use std::ops::Range;
 
-/// What a long-lived process can give back, surveyed once: its mappings
-/// of files do not change after start-up.
+/// What a long-lived process can give back, surveyed right before it is
+/// given back (a mapping surveyed earlier may have gone since, and its
+/// addresses been reused).
 pub struct Shedding {
     /// Read-only file mappings that hold no private pages.
     file_pages: Vec<Range<usize>>,

@@ -8,6 +8,8 @@ use clap::builder::Resettable;
 use clap::{ArgMatches, Args, Command, Error, FromArgMatches, Subcommand};
 
 /// `T`'s arguments (or subcommands), defined when its command is used.
+/// Only for a subcommand's own type: it takes the command's one deferred
+/// definition and keeps its description, so it is never flattened.
 #[derive(Debug)]
 pub struct Deferred<T>(pub T);
 
@@ -35,11 +37,11 @@ impl<T: Args> Args for Deferred<T> {
     }
 
     fn augment_args(command: Command) -> Command {
-        command.defer(keeping_about::<T>)
+        command.defer(|command| keep_about(command, T::augment_args))
     }
 
     fn augment_args_for_update(command: Command) -> Command {
-        command.defer(keeping_about_for_update::<T>)
+        command.defer(|command| keep_about(command, T::augment_args_for_update))
     }
 }
 
@@ -55,14 +57,6 @@ impl<T: Subcommand> Subcommand for Deferred<T> {
     fn has_subcommand(name: &str) -> bool {
         T::has_subcommand(name)
     }
-}
-
-fn keeping_about<T: Args>(command: Command) -> Command {
-    keep_about(command, T::augment_args)
-}
-
-fn keeping_about_for_update<T: Args>(command: Command) -> Command {
-    keep_about(command, T::augment_args_for_update)
 }
 
 /// Applies `augment` as if it had run first: the subcommand's own

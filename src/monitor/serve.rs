@@ -190,7 +190,6 @@ fn start(
         network: None,
         log,
         failure: None,
-        memory: std::cell::OnceCell::new(),
     };
     relay.take(workload);
     // Its end may have come before the signals were watched.
@@ -411,19 +410,23 @@ struct Relay {
     log: LogWriter,
     /// Why the container had to be stopped, for its record.
     failure: Option<String>,
-    /// What the monitor gives back while it sleeps (surveyed when it
-    /// first does, off the start's path).
-    memory: std::cell::OnceCell<crate::memory::Shedding>,
 }
 
 /// The record's error when the FUSE root filesystem's server ended.
 const ROOTFS_SERVER_ENDED: &str = "the FUSE root filesystem's server ended";
 
 /// How long the relay stays quiet before it sheds memory and sleeps.
-const IDLE: rustix::event::Timespec = rustix::event::Timespec {
-    tv_sec: 2,
-    tv_nsec: 0,
-};
+const IDLE: Duration = Duration::from_secs(2);
+
+/// How often a relay that is never quiet for that long sheds anyway.
+const BUSY_SHEDDING: Duration = Duration::from_secs(60);
+
+fn timespec(duration: Duration) -> rustix::event::Timespec {
+    rustix::event::Timespec {
+        tv_sec: duration.as_secs() as i64,
+        tv_nsec: i64::from(duration.subsec_nanos()),
+    }
+}
 
 /// Which descriptor a poll entry watches.
 #[derive(Clone, Copy)]
@@ -441,6 +444,7 @@ impl Relay {
     fn serve(&mut self) -> i32 {
         let mut buffer = protocol::buffer();
         let mut busy = true;
+        let mut last_shed = Instant::now();
         loop {
             if let Some(code) = self.exit_code
                 && self.outputs.is_empty()
@@ -457,8 +461,13 @@ impl Relay {
                 return code;
             }
             // After a burst of work, a quiet spell lets the monitor give
-            // back what it touched before it sleeps for good.
-            let ready = match self.wait(busy.then_some(&IDLE), !busy) {
+            // back what it touched before it sleeps for good; one that is
+            // never quiet gives back now and then.
+            let shed = !busy || last_shed.elapsed() >= BUSY_SHEDDING;
+            if shed {
+                last_shed = Instant::now();
+            }
+            let ready = match self.wait(busy.then_some(&timespec(IDLE)), shed) {
                 Ok(ready) => ready,
                 Err(_) => continue,
             };
@@ -513,7 +522,7 @@ impl Relay {
             fds.push(PollFd::new(input, PollFlags::OUT));
         }
         if shed {
-            let memory = self.memory.get_or_init(crate::memory::Shedding::survey);
+            let memory = crate::memory::Shedding::survey();
             memory.shed_then(|| rustix::event::poll(&mut fds, timeout))?;
         } else {
             rustix::event::poll(&mut fds, timeout)?;
@@ -574,16 +583,15 @@ impl Relay {
     fn pause(&mut self, delay: Duration) -> bool {
         let mut buffer = protocol::buffer();
         let deadline = Instant::now() + delay;
+        // A long back-off is a quiet spell: shed once at its start.
+        let mut shed = delay >= IDLE;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return true;
             }
-            let timeout = rustix::event::Timespec {
-                tv_sec: left.as_secs() as i64,
-                tv_nsec: i64::from(left.subsec_nanos()),
-            };
-            for watched in self.wait(Some(&timeout), false).unwrap_or_default() {
+            let ready = self.wait(Some(&timespec(left)), std::mem::take(&mut shed));
+            for watched in ready.unwrap_or_default() {
                 match watched {
                     Watched::Signals => {
                         let stopped = !self.take_signals().is_empty();

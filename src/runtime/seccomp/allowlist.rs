@@ -4,8 +4,8 @@
 //! seccompiler compiles that to one comparison per named call, in a
 //! chain: Docker's profile names some 350 calls, which makes 1700
 //! instructions that the kernel checks and JIT-compiles at every start
-//! and that each system call of the workload walks until its number
-//! comes up. Here the numbers become ranges searched by a balanced tree
+//! (and that each system call walks until its number comes up, where
+//! the kernel, before 5.11, does not cache the calls always allowed). Here the numbers become ranges searched by a balanced tree
 //! (under 200 instructions, 8 comparisons or so per call). Calls named
 //! only with conditions on their arguments also get through the tree, and
 //! a second program, seccompiler's, applies the conditions to those calls
@@ -37,7 +37,9 @@ pub(super) fn programs(
     arch_check.pop();
     let default_return = u32::from(SeccompAction::from(default));
     let tree = search_tree(named.keys().copied(), default_return, arch_check);
-    let (Some(tree), false) = (tree, conditional.contains_key(&seccomp)) else {
+    // seccomp(2) with conditions could keep the tree from being installed
+    // after the program that checks them.
+    let Some(tree) = tree.filter(|_| !conditional.contains_key(&seccomp)) else {
         return Ok(vec![program(named, default, Action::Allow, arch)?]);
     };
     let mut programs = Vec::new();
@@ -88,7 +90,14 @@ fn search_tree(
     let intervals = intervals(allowed)?;
     arch_check.push(load(NUMBER_OFFSET));
     arch_check.extend(search(&intervals, default)?);
-    Some(arch_check)
+    fits(arch_check)
+}
+
+/// The kernel's limit on a program's length (`BPF_MAXINSNS`).
+const MAX_INSTRUCTIONS: usize = 4096;
+
+fn fits(program: BpfProgram) -> Option<BpfProgram> {
+    (program.len() <= MAX_INSTRUCTIONS).then_some(program)
 }
 
 /// The numbers from 0 up, cut where the answer changes: each interval's
@@ -153,12 +162,12 @@ fn only_for(numbers: &[i64], checks: BpfProgram) -> Option<BpfProgram> {
     }
     program.push(ret(libc::SECCOMP_RET_ALLOW));
     program.extend(checks);
-    Some(program)
+    fits(program)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::profile::{Compare, Host, Profile};
+    use super::super::profile::{ArgCheck, Compare, Host, Profile, Rule};
     use super::super::{default, docker_arch, matches, syscalls};
     use super::*;
     use rustix::thread::CapabilitySet;
@@ -195,6 +204,8 @@ mod tests {
         programs
             .iter()
             .map(|program| run(program, data))
+            // On a tie the program installed last answers.
+            .rev()
             .min_by_key(strictness)
             .unwrap()
     }
@@ -209,13 +220,15 @@ mod tests {
         data
     }
 
-    /// The tree and the conditions answer every call exactly as
-    /// seccompiler's one chain does: each number up to well past the
-    /// table, the argument values the profile compares (and their
-    /// neighbours) in each position, and a foreign architecture.
-    #[test]
-    fn the_search_tree_answers_as_the_chain_does() {
-        let profile: Profile = default::profile();
+    /// The programs for `profile`, after checking that they answer every
+    /// call exactly as seccompiler's one chain does: each number up to
+    /// well past the table, the argument values the profile compares
+    /// (and their neighbours) in each position, and a foreign
+    /// architecture. Also returns the chain.
+    fn answering_as_the_chain(
+        profile: &Profile,
+        capabilities: CapabilitySet,
+    ) -> (Vec<BpfProgram>, BpfProgram) {
         let numbers = syscalls::numbers();
         let arch = TargetArch::try_from(std::env::consts::ARCH).unwrap();
         let mut values = vec![0, 1, u64::MAX];
@@ -229,42 +242,88 @@ mod tests {
                 values.extend([mask, check.value | mask, !mask]);
             }
         }
-        let audit_arch = |programs: &[BpfProgram]| programs[0][1].k;
-        for capabilities in [CapabilitySet::empty(), CapabilitySet::all()] {
-            let host = Host {
-                capabilities,
-                arch: docker_arch(),
-                kernel: (6, 1),
-            };
-            let (named, _) = matches(&profile, &host, &numbers).unwrap();
-            let seccomp = numbers["seccomp"];
-            let chain = vec![program(named.clone(), profile.default, Action::Allow, arch).unwrap()];
-            let tree = programs(named.clone(), profile.default, arch, seccomp).unwrap();
-            assert!(tree.iter().map(Vec::len).sum::<usize>() * 4 < chain[0].len());
-            let native = audit_arch(&chain);
-            let mut cases = 0;
-            for number in 0..1100u32 {
-                let mut argument_sets = vec![[0u64; 6]];
-                if matches!(named.get(&i64::from(number)), Some(Some(_))) {
-                    for position in 0..6 {
-                        for &value in &values {
-                            let mut args = [0u64; 6];
-                            args[position] = value;
-                            argument_sets.push(args);
-                        }
-                    }
-                }
-                for args in argument_sets {
-                    for arch in [native, native ^ 1] {
-                        let data = seccomp_data(arch, number, args);
-                        let (want, got) = (verdict(&chain, &data), verdict(&tree, &data));
-                        assert_eq!(got, want, "call {number}, args {args:?}, arch {arch:#x}");
-                        cases += 1;
+        let host = Host {
+            capabilities,
+            arch: docker_arch(),
+            kernel: (6, 1),
+        };
+        let (named, _) = matches(profile, &host, &numbers).unwrap();
+        let seccomp = numbers["seccomp"];
+        let chain = program(named.clone(), profile.default, Action::Allow, arch).unwrap();
+        let programs = programs(named.clone(), profile.default, arch, seccomp).unwrap();
+        let native = chain[1].k;
+        for number in 0..1100u32 {
+            let mut argument_sets = vec![[0u64; 6]];
+            if matches!(named.get(&i64::from(number)), Some(Some(_))) {
+                for position in 0..6 {
+                    for &value in &values {
+                        let mut args = [0u64; 6];
+                        args[position] = value;
+                        argument_sets.push(args);
                     }
                 }
             }
-            assert!(cases > 2200, "{cases}");
+            for args in argument_sets {
+                for arch in [native, native ^ 1] {
+                    let data = seccomp_data(arch, number, args);
+                    let want = verdict(std::slice::from_ref(&chain), &data);
+                    let got = verdict(&programs, &data);
+                    assert_eq!(got, want, "call {number}, args {args:?}, arch {arch:#x}");
+                }
+            }
         }
+        (programs, chain)
+    }
+
+    #[test]
+    fn dockers_profile_becomes_a_short_tree_that_answers_as_the_chain() {
+        for capabilities in [CapabilitySet::empty(), CapabilitySet::all()] {
+            let (programs, chain) = answering_as_the_chain(&default::profile(), capabilities);
+            assert_eq!(programs.len(), 2);
+            assert!(programs.iter().map(Vec::len).sum::<usize>() * 4 < chain.len());
+        }
+    }
+
+    #[test]
+    fn other_default_actions_and_the_fallbacks_answer_as_the_chain() {
+        let numbers = syscalls::numbers();
+        let conditional = |name: &str| {
+            let mut rule = Rule::allow(&[name]);
+            rule.args = vec![ArgCheck {
+                index: 1,
+                compare: Compare::MaskedEq(0xff),
+                value: 3,
+            }];
+            rule
+        };
+        // A killing default, with conditions: a tree and its checks.
+        let mut profile = Profile {
+            default: Action::KillProcess,
+            rules: vec![
+                Rule::allow(&["read", "write", "seccomp"]),
+                conditional("clone"),
+            ],
+        };
+        let (programs, _) = answering_as_the_chain(&profile, CapabilitySet::empty());
+        assert_eq!(programs.len(), 2);
+        // Conditions on seccomp(2) itself: the chain.
+        profile.rules[0] = Rule::allow(&["read", "write"]);
+        profile.rules.push(conditional("seccomp"));
+        let (programs, chain) = answering_as_the_chain(&profile, CapabilitySet::empty());
+        assert_eq!(programs, [chain]);
+        // Every other call number: too many jumps too far for a tree.
+        let mut spread: Vec<&str> = numbers
+            .iter()
+            .filter(|&(_, &number)| number % 2 == 0)
+            .map(|(&name, _)| name)
+            .collect();
+        spread.sort_unstable();
+        let profile = Profile {
+            default: Action::Log,
+            rules: vec![Rule::allow(&spread)],
+        };
+        let (programs, chain) = answering_as_the_chain(&profile, CapabilitySet::empty());
+        assert_eq!(programs, [chain]);
     }
 
     #[test]
