@@ -1,8 +1,9 @@
 //! Rootless networking: slirp4netns by default (outbound traffic, DNS
 //! files, the host's loopback only when allowed), published TCP and UDP
 //! ports that `port`, `ps` and `inspect` agree on, the client's address
-//! seen inside, `-P`, a shared network namespace, and no slirp4netns left
-//! after stop, rm, or kill -9 of the container or of its monitor.
+//! seen inside, `-P`, a shared network namespace, slirp4netns's options,
+//! and no slirp4netns left after stop, rm, or kill -9 of the container or
+//! of its monitor.
 
 mod common;
 
@@ -209,6 +210,63 @@ fn the_hosts_loopback_is_reached_only_when_allowed() {
         &format!("wget -qO- {url}; echo; grep host.containers.internal /etc/hosts"),
     );
     assert_eq!(allowed, "{}\n10.0.2.2\thost.containers.internal\n");
+}
+
+/// Podman's other slirp4netns options: another network (published ports
+/// lead into it), IPv6 (slirp4netns's fd00::/64, by router
+/// advertisement) and the host address outbound connections leave from.
+#[test]
+fn slirp4netns_takes_another_network_ipv6_and_an_outbound_address() {
+    let env = TestEnv::new();
+    let port = free_port();
+    let network = "slirp4netns:cidr=10.99.0.0/24,enable_ipv6=true,outbound_addr=127.0.0.1";
+    let publish = format!("{port}:80");
+    start_web(&env, "other", &["--network", network, "-p", &publish], port);
+    let inside = env.ok(&[
+        "exec",
+        "other",
+        "sh",
+        "-c",
+        "ip -4 -o addr show tap0 | awk '{print $4}'; ip route | head -1; \
+         grep nameserver /etc/resolv.conf; grep other /etc/hosts | cut -f1",
+    ]);
+    assert_eq!(
+        inside,
+        "10.99.0.100/24\ndefault via 10.99.0.2 dev tap0 \nnameserver 10.99.0.3\n\
+         10.99.0.100\n"
+    );
+    let address = env.ok(&[
+        "inspect",
+        "--format",
+        "{{.NetworkSettings.IPAddress}}",
+        "other",
+    ]);
+    assert_eq!(address, "10.99.0.100\n");
+    eventually("an IPv6 address from slirp4netns", || {
+        let ipv6 = [
+            "exec", "other", "ip", "-6", "-o", "addr", "show", "tap0", "scope", "global",
+        ];
+        env.ok(&ipv6).contains(" inet6 fd00::")
+    });
+
+    // A server on the host's outward address sees connections come from
+    // 127.0.0.1 (they would come from that address otherwise).
+    let listener = TcpListener::bind((Ipv4Addr::UNSPECIFIED, 0)).unwrap();
+    let server = format!(
+        "http://{}:{}/",
+        host_address(&env, "other"),
+        listener.local_addr().unwrap().port()
+    );
+    let peer = std::thread::spawn(move || {
+        let (mut stream, peer) = listener.accept().unwrap();
+        let mut request = [0u8; 1024];
+        let _ = stream.read(&mut request).unwrap();
+        stream.write_all(b"HTTP/1.0 200 OK\r\n\r\nok\n").unwrap();
+        peer.ip()
+    });
+    assert_eq!(env.ok(&["exec", "other", "wget", "-qO-", &server]), "ok\n");
+    assert_eq!(peer.join().unwrap(), Ipv4Addr::LOCALHOST);
+    env.ok(&["rm", "-f", "other"]);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! work from where the container sits (`--dns`, `--dns-search`,
 //! `--dns-option` on top).
 
-use super::{Mode, slirp};
+use super::Mode;
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -59,7 +59,7 @@ impl EtcFiles<'_> {
     fn host_address(&self) -> Option<String> {
         match self.mode {
             Mode::Slirp4netns(options) if options.allow_host_loopback => {
-                Some(slirp::GATEWAY_ADDRESS.to_string())
+                Some(options.gateway_address().to_string())
             }
             Mode::Slirp4netns(_) => super::host::outward_address().map(|a| a.to_string()),
             // pasta maps the gateway's address to the host.
@@ -110,7 +110,7 @@ impl EtcFiles<'_> {
             self.dns.servers.iter().map(IpAddr::to_string).collect()
         } else {
             match self.mode {
-                Mode::Slirp4netns(_) => vec![slirp::DNS_ADDRESS.to_string()],
+                Mode::Slirp4netns(options) => vec![options.dns_address().to_string()],
                 Mode::Pasta(_) => vec![super::pasta::DNS_ADDRESS.to_string()],
                 Mode::Host | Mode::Container(_) | Mode::Namespace(_) => lines("nameserver"),
                 Mode::None => Vec::new(),
@@ -139,6 +139,7 @@ impl EtcFiles<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::slirp;
 
     fn files<'a>(
         mode: &'a Mode,

@@ -80,9 +80,9 @@ impl Mode {
     /// network of its own that reaches out). pasta copies the host's.
     pub fn addresses(&self) -> Option<(String, String)> {
         match self {
-            Self::Slirp4netns(_) => Some((
-                slirp::GUEST_ADDRESS.to_string(),
-                slirp::GATEWAY_ADDRESS.to_string(),
+            Self::Slirp4netns(options) => Some((
+                options.guest_address().to_string(),
+                options.gateway_address().to_string(),
             )),
             Self::Pasta(_) => Some((
                 host::outward_address()?.to_string(),

@@ -12,22 +12,64 @@ use anyhow::{Context, Result, bail};
 use rustix::fd::{AsRawFd, OwnedFd};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
-/// The guest's address (slirp4netns's recommended one in 10.0.2.0/24).
-pub const GUEST_ADDRESS: &str = "10.0.2.100";
-/// Where the host appears from inside (its loopback, when allowed).
-pub const GATEWAY_ADDRESS: &str = "10.0.2.2";
-/// slirp4netns's DNS forwarder.
-pub const DNS_ADDRESS: &str = "10.0.2.3";
-
-/// `--network slirp4netns[:OPTION,…]`.
+/// `--network slirp4netns[:OPTION,…]`, Podman's options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Options {
     pub mtu: u32,
-    /// Whether the container may reach the host's 127.0.0.1 at 10.0.2.2.
+    /// Whether the container may reach the host's 127.0.0.1 at the
+    /// network's gateway (`.2`).
     pub allow_host_loopback: bool,
+    /// The container's network, `cidr=`; slirp4netns's 10.0.2.0/24 when
+    /// absent.
+    #[serde(default)]
+    pub cidr: Option<Network>,
+    /// The host addresses outbound connections leave from.
+    #[serde(default)]
+    pub outbound_addr: Option<Ipv4Addr>,
+    #[serde(default)]
+    pub outbound_addr6: Option<Ipv6Addr>,
+    /// Also IPv6 inside (slirp4netns's fd00::/64, experimental).
+    #[serde(default)]
+    pub enable_ipv6: bool,
+}
+
+/// An IPv4 network: its address (host bits zero) and prefix length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    pub address: Ipv4Addr,
+    pub prefix: u8,
+}
+
+impl Network {
+    /// slirp4netns's default network.
+    const DEFAULT: Network = Network {
+        address: Ipv4Addr::new(10, 0, 2, 0),
+        prefix: 24,
+    };
+
+    /// `A.B.C.D/N`, with room for the guest's `.100` (N at most 25).
+    fn parse(text: &str) -> Option<Self> {
+        let (address, prefix) = text.split_once('/')?;
+        let address: Ipv4Addr = address.parse().ok()?;
+        let prefix: u8 = prefix.parse().ok().filter(|p| (1..=25).contains(p))?;
+        let host_bits = u32::MAX >> prefix;
+        (u32::from(address) & host_bits == 0).then_some(Self { address, prefix })
+    }
+
+    /// The network's `n`th address.
+    fn nth(&self, n: u32) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(self.address) + n)
+    }
+}
+
+impl std::fmt::Display for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.address, self.prefix)
+    }
 }
 
 impl Default for Options {
@@ -35,12 +77,18 @@ impl Default for Options {
         Self {
             mtu: 65520,
             allow_host_loopback: false,
+            cidr: None,
+            outbound_addr: None,
+            outbound_addr6: None,
+            enable_ipv6: false,
         }
     }
 }
 
 impl Options {
-    /// Parses `mtu=N,allow_host_loopback=true|false,port_handler=slirp4netns`.
+    /// Parses Podman's `mtu=N,allow_host_loopback=BOOL,cidr=A.B.C.D/N,
+    /// enable_ipv6=BOOL,outbound_addr=IPv4,outbound_addr6=IPv6,
+    /// port_handler=slirp4netns`.
     pub fn parse(text: &str) -> Result<Self> {
         let mut options = Self::default();
         for option in text.split(',').filter(|o| !o.is_empty()) {
@@ -57,18 +105,83 @@ impl Options {
                 "allow_host_loopback" => {
                     options.allow_host_loopback = value.parse().with_context(invalid)?
                 }
+                "cidr" => {
+                    let network = Network::parse(value).with_context(|| {
+                        format!(
+                            "{}: expected a network such as 10.0.3.0/24 (/25 at most)",
+                            invalid()
+                        )
+                    })?;
+                    options.cidr = Some(network);
+                }
+                "enable_ipv6" => options.enable_ipv6 = value.parse().with_context(invalid)?,
+                "outbound_addr" => {
+                    options.outbound_addr = Some(
+                        value
+                            .parse()
+                            .with_context(|| format!("{}: expected an IPv4 address", invalid()))?,
+                    )
+                }
+                "outbound_addr6" => {
+                    options.outbound_addr6 = Some(
+                        value
+                            .parse()
+                            .with_context(|| format!("{}: expected an IPv6 address", invalid()))?,
+                    )
+                }
                 "port_handler" if value == "slirp4netns" => {}
                 "port_handler" => bail!(
                     "{}: rpod forwards ports with slirp4netns itself (port_handler=slirp4netns)",
                     invalid()
                 ),
                 _ => bail!(
-                    "{}: rpod takes mtu, allow_host_loopback and port_handler",
+                    "{}: rpod takes mtu, allow_host_loopback, cidr, enable_ipv6, \
+                     outbound_addr, outbound_addr6 and port_handler",
                     invalid()
                 ),
             }
         }
         Ok(options)
+    }
+
+    fn network(&self) -> Network {
+        self.cidr.unwrap_or(Network::DEFAULT)
+    }
+
+    /// The container's address in its network (`.100`).
+    pub fn guest_address(&self) -> Ipv4Addr {
+        self.network().nth(100)
+    }
+
+    /// The gateway (`.2`): the host's loopback, when allowed.
+    pub fn gateway_address(&self) -> Ipv4Addr {
+        self.network().nth(2)
+    }
+
+    /// slirp4netns's DNS forwarder (`.3`).
+    pub fn dns_address(&self) -> Ipv4Addr {
+        self.network().nth(3)
+    }
+
+    /// slirp4netns's arguments for these options (but the MTU).
+    fn arguments(&self) -> Vec<String> {
+        let mut arguments = Vec::new();
+        if !self.allow_host_loopback {
+            arguments.push("--disable-host-loopback".to_string());
+        }
+        if let Some(network) = self.cidr {
+            arguments.push(format!("--cidr={network}"));
+        }
+        if self.enable_ipv6 {
+            arguments.push("--enable-ipv6".to_string());
+        }
+        if let Some(address) = self.outbound_addr {
+            arguments.push(format!("--outbound-addr={address}"));
+        }
+        if let Some(address) = self.outbound_addr6 {
+            arguments.push(format!("--outbound-addr6={address}"));
+        }
+        arguments
     }
 }
 
@@ -79,6 +192,8 @@ pub struct Slirp {
     exit: Option<OwnedFd>,
     /// The directory of its API socket, `API_SOCKET`.
     runtime_dir: PathBuf,
+    /// Where published ports lead.
+    guest_address: Ipv4Addr,
 }
 
 /// slirp4netns's API socket, in the container's runtime directory (its
@@ -122,7 +237,7 @@ impl Slirp {
                     .into_iter()
                     .flatten(),
             )
-            .args((!options.allow_host_loopback).then_some("--disable-host-loopback"))
+            .args(options.arguments())
             // It opens the namespaces through the descriptors it inherits.
             .arg("--netns-type=path")
             .arg(format!("--userns-path=/proc/self/fd/{user}"))
@@ -152,6 +267,7 @@ impl Slirp {
             child,
             exit: Some(exit_write),
             runtime_dir: runtime_dir.to_path_buf(),
+            guest_address: options.guest_address(),
         };
         if let Err(e) = wait_ready(&ready_read) {
             // Before it is ready it does not watch its exit pipe.
@@ -172,7 +288,7 @@ impl Slirp {
                 "proto": binding.protocol,
                 "host_addr": binding.host_ip.to_string(),
                 "host_port": binding.host_port,
-                "guest_addr": GUEST_ADDRESS,
+                "guest_addr": self.guest_address.to_string(),
                 "guest_port": binding.container_port,
             }
         });
@@ -277,15 +393,53 @@ mod tests {
             options,
             Options {
                 mtu: 1500,
-                allow_host_loopback: true
+                allow_host_loopback: true,
+                ..Options::default()
             }
+        );
+        assert_eq!(options.arguments(), Vec::<String>::new());
+        assert_eq!(
+            Options::default().guest_address(),
+            Ipv4Addr::new(10, 0, 2, 100)
+        );
+        let options = Options::parse(
+            "cidr=10.99.0.0/25,enable_ipv6=true,outbound_addr=192.0.2.1,outbound_addr6=2001:db8::1",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                options.guest_address(),
+                options.gateway_address(),
+                options.dns_address()
+            ),
+            (
+                Ipv4Addr::new(10, 99, 0, 100),
+                Ipv4Addr::new(10, 99, 0, 2),
+                Ipv4Addr::new(10, 99, 0, 3)
+            )
+        );
+        assert_eq!(
+            options.arguments(),
+            [
+                "--disable-host-loopback",
+                "--cidr=10.99.0.0/25",
+                "--enable-ipv6",
+                "--outbound-addr=192.0.2.1",
+                "--outbound-addr6=2001:db8::1"
+            ]
         );
         for bad in [
             "mtu=0",
             "mtu=x",
             "allow_host_loopback=yes",
             "port_handler=rootlesskit",
-            "cidr=10.1.0.0/24",
+            "cidr=10.1.0.0/26",
+            "cidr=10.1.0.1/24",
+            "cidr=10.1.0.0",
+            "enable_ipv6=1",
+            "outbound_addr=eth0",
+            "outbound_addr6=10.0.0.1",
+            "dns=1.1.1.1",
         ] {
             assert!(Options::parse(bad).is_err(), "{bad}");
         }
