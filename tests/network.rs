@@ -9,7 +9,7 @@ mod common;
 
 use common::{TestEnv, eventually};
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream, UdpSocket};
+use std::net::{Ipv4Addr, Ipv6Addr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
 
 /// A host port nobody listens on now.
@@ -108,12 +108,12 @@ fn kill9(env: &TestEnv, name: &str, field: &str) {
 }
 
 /// An HTTP GET of `path` on `address`; returns the body.
-fn http_get(address: (Ipv4Addr, u16), path: &str) -> String {
+fn http_get(address: impl ToSocketAddrs, path: &str) -> String {
     fetch(address, path).unwrap()
 }
 
 /// [`http_get`], with a server that may not answer yet.
-fn fetch(address: (Ipv4Addr, u16), path: &str) -> std::io::Result<String> {
+fn fetch(address: impl ToSocketAddrs, path: &str) -> std::io::Result<String> {
     let mut stream = TcpStream::connect(address)?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     write!(stream, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n")?;
@@ -697,6 +697,14 @@ fn bad_network_flags_are_refused_before_anything_is_made() {
             "invalid -p \"1-3:4-5\": the host and container port ranges differ in length",
         ),
         (
+            vec!["-p", "[::1]:8080:80"],
+            "publishing on an IPv6 address needs --network pasta: slirp4netns forwards IPv4 only",
+        ),
+        (
+            vec!["-p", "[::1:8080:80"],
+            "invalid -p \"[::1:8080:80\": expected [[IP:][HOST-PORT]:]CONTAINER-PORT[/tcp|udp]",
+        ),
+        (
             vec!["--network", "none", "-p", "80"],
             "conflicting options: port publishing and the network mode \"none\"",
         ),
@@ -820,6 +828,47 @@ fn pasta_publishes_ports_and_ends_with_its_container() {
     eventually("the guard's end", || dead(guards[0].0));
     env.ok(&["stop", "-t", "1", "web"]);
     eventually("pasta ends with the container", || all_gone(&pastas));
+}
+
+/// pasta publishes on an IPv6 host address too, and `port`, `ps` and
+/// `inspect` print it as Docker does.
+#[test]
+fn pasta_publishes_on_an_ipv6_address() {
+    let env = TestEnv::new();
+    let image = env.pulled_busybox();
+    let port = free_port();
+    let published = format!("[::1]:{port}:80");
+    let run = [
+        "run",
+        "-d",
+        "--name",
+        "six",
+        "--network",
+        "pasta",
+        "-p",
+        &published,
+    ];
+    env.ok(&[&run[..], &[&image, "sh", "-c", WEB_SERVER]].concat());
+    eventually("the web server answers on [::1]", || {
+        fetch((Ipv6Addr::LOCALHOST, port), "/index.html").is_ok_and(|body| body == "hello\n")
+    });
+    assert_eq!(
+        env.ok(&["port", "six"]),
+        format!("80/tcp -> [::1]:{port}\n")
+    );
+    let ps = env.ok(&["ps", "--format", "{{.Ports}}"]);
+    assert_eq!(ps, format!("[::1]:{port}->80/tcp\n"));
+    let ports = env.ok(&[
+        "inspect",
+        "--format",
+        "{{json .NetworkSettings.Ports}}",
+        "six",
+    ]);
+    assert_eq!(
+        ports,
+        format!("{{\"80/tcp\":[{{\"HostIp\":\"::1\",\"HostPort\":\"{port}\"}}]}}\n")
+    );
+    env.ok(&["rm", "-f", "six"]);
 }
 
 #[test]

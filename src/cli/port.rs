@@ -34,7 +34,7 @@ pub fn port(ctx: &Context, args: PortArgs) -> Result<()> {
     };
     let mut found = false;
     for binding in published.iter().filter(|b| b.key() == key) {
-        println!("{}:{}", binding.host_ip, binding.host_port);
+        println!("{}:{}", binding.host_ip_text(), binding.host_port);
         found = true;
     }
     if !found {

@@ -5,7 +5,7 @@
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// One container port published on the host.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -14,12 +14,21 @@ pub struct PortBinding {
     pub protocol: String,
     pub container_port: u16,
     /// The host address it listens on (`0.0.0.0` for every one).
-    pub host_ip: Ipv4Addr,
+    pub host_ip: IpAddr,
     /// 0 until a free port is chosen at start.
     pub host_port: u16,
 }
 
 impl PortBinding {
+    /// The host address as Docker prints it before a port: `0.0.0.0`,
+    /// `[::1]`.
+    pub fn host_ip_text(&self) -> String {
+        match self.host_ip {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        }
+    }
+
     /// `80/tcp`: the key Docker files a port under.
     pub fn key(&self) -> String {
         format!("{}/{}", self.container_port, self.protocol)
@@ -27,7 +36,8 @@ impl PortBinding {
 }
 
 /// Parses one `-p`/`--publish` value: `[[IP:][HOST]:]CONTAINER[/PROTO]`,
-/// where HOST and CONTAINER may be ranges of equal length.
+/// where HOST and CONTAINER may be ranges of equal length and an IPv6 IP
+/// is in brackets (`[::1]:8080:80`).
 pub fn parse_publish(flag: &str) -> Result<Vec<PortBinding>> {
     let invalid =
         || format!("invalid -p {flag:?}: expected [[IP:][HOST-PORT]:]CONTAINER-PORT[/tcp|udp]");
@@ -38,22 +48,31 @@ pub fn parse_publish(flag: &str) -> Result<Vec<PortBinding>> {
     if !matches!(protocol, "tcp" | "udp") {
         bail!("invalid -p {flag:?}: the protocol must be tcp or udp, not {protocol:?}");
     }
-    if spec.starts_with('[') {
-        bail!("invalid -p {flag:?}: rpod publishes ports on IPv4 addresses only");
-    }
-    let parts: Vec<&str> = spec.split(':').collect();
-    let (ip, host, container) = match parts.as_slice() {
-        [container] => ("", "", *container),
-        [host, container] => ("", *host, *container),
-        [ip, host, container] => (*ip, *host, *container),
+    let (ip, ports) = match spec.strip_prefix('[') {
+        Some(bracketed) => {
+            let (ip, rest) = bracketed.split_once(']').with_context(invalid)?;
+            let ip: std::net::Ipv6Addr = ip
+                .parse()
+                .with_context(|| format!("invalid -p {flag:?}: {ip:?} is not an IPv6 address"))?;
+            let ports = rest.strip_prefix(':').with_context(invalid)?;
+            (Some(IpAddr::V6(ip)), ports)
+        }
+        None => (None, spec),
+    };
+    let parts: Vec<&str> = ports.split(':').collect();
+    let (ip, host, container) = match (ip, parts.as_slice()) {
+        (None, [container]) => (None, "", *container),
+        (None, [host, container]) => (None, *host, *container),
+        (None, [ip, host, container]) => {
+            let ip: Ipv4Addr = ip
+                .parse()
+                .with_context(|| format!("invalid -p {flag:?}: {ip:?} is not an IPv4 address"))?;
+            (Some(IpAddr::V4(ip)), *host, *container)
+        }
+        (Some(ip), [host, container]) => (Some(ip), *host, *container),
         _ => bail!(invalid()),
     };
-    let host_ip = if ip.is_empty() {
-        Ipv4Addr::UNSPECIFIED
-    } else {
-        ip.parse()
-            .with_context(|| format!("invalid -p {flag:?}: {ip:?} is not an IPv4 address"))?
-    };
+    let host_ip = ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let containers = parse_range(container).with_context(invalid)?;
     let hosts = if host.is_empty() {
         vec![0; containers.len()]
@@ -109,7 +128,7 @@ pub fn publish_all(exposed: &[(u16, String)], published: &mut Vec<PortBinding>) 
             published.push(PortBinding {
                 protocol: protocol.clone(),
                 container_port: *port,
-                host_ip: Ipv4Addr::UNSPECIFIED,
+                host_ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
                 host_port: 0,
             });
         }
@@ -134,7 +153,9 @@ impl HeldPort {
         held.with_context(|| {
             format!(
                 "cannot publish {}:{}/{}: the host port is not available",
-                binding.host_ip, binding.host_port, binding.protocol
+                binding.host_ip_text(),
+                binding.host_port,
+                binding.protocol
             )
         })
     }
@@ -204,7 +225,7 @@ pub fn port_lines(bindings: &[PortBinding]) -> Vec<String> {
     sorted.sort_by_key(|b| (b.container_port, b.protocol.clone(), b.host_port));
     sorted
         .iter()
-        .map(|b| format!("{} -> {}:{}", b.key(), b.host_ip, b.host_port))
+        .map(|b| format!("{} -> {}:{}", b.key(), b.host_ip_text(), b.host_port))
         .collect()
 }
 
@@ -237,7 +258,7 @@ pub fn ps_column(bindings: &[PortBinding]) -> String {
         .map(|(b, count)| {
             format!(
                 "{}:{}->{}/{}",
-                b.host_ip,
+                b.host_ip_text(),
                 range(b.host_port, *count),
                 range(b.container_port, *count),
                 b.protocol
@@ -295,6 +316,14 @@ mod tests {
             parse_publish("127.0.0.1::80/udp").unwrap(),
             [binding("127.0.0.1", 0, 80, "udp")]
         );
+        let ipv6 = parse_publish("[::1]:8080:80").unwrap();
+        assert_eq!(ipv6, [binding("::1", 8080, 80, "tcp")]);
+        assert_eq!(port_lines(&ipv6), ["80/tcp -> [::1]:8080"]);
+        assert_eq!(ps_column(&ipv6), "[::1]:8080->80/tcp");
+        assert_eq!(
+            parse_publish("[fd00::1]::53/udp").unwrap(),
+            [binding("fd00::1", 0, 53, "udp")]
+        );
         assert_eq!(
             parse_publish("20000-20002:30000-30002").unwrap(),
             [
@@ -316,7 +345,11 @@ mod tests {
             "80/sctp",
             "8080-8081:80",
             "x.y::80",
-            "[::1]:80:80",
+            "[::1]:80",
+            "[::1]80:80",
+            "[::1:80:80",
+            "[127.0.0.1]:80:80",
+            "[::1]:1:2:3",
             "90-80",
         ] {
             assert!(parse_publish(bad).is_err(), "{bad}");

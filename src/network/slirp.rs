@@ -309,7 +309,7 @@ impl Slirp {
             let reason = error["desc"].as_str().unwrap_or("refused");
             bail!(
                 "cannot publish {}:{}/{}: {reason} (is the host port in use?)",
-                binding.host_ip,
+                binding.host_ip_text(),
                 binding.host_port,
                 binding.protocol
             );
