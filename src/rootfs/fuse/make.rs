@@ -15,6 +15,7 @@ use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, RenameFlags, Stat, Uid};
 use rustix::io::Errno;
 use std::ffi::OsStr;
 use std::io::Result;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a new name is made as.
 pub enum NewEntry<'a> {
@@ -163,6 +164,10 @@ impl Union {
     }
 }
 
+/// Set once `upper/`'s filesystem refused an unnamed file (NFS, for one):
+/// later creates go straight to staging. A server serves one `upper/`.
+static UNNAMED_REFUSED: AtomicBool = AtomicBool::new(false);
+
 /// Makes the file `path` in `upper/` with `mode`, owned by `uid`:`gid`,
 /// unnamed in its directory first and then linked in; returns it open
 /// for reading and writing, or `None` where the filesystem of `upper/`
@@ -175,6 +180,9 @@ fn create_in_place(
     gid: u32,
     open_flags: OFlags,
 ) -> Result<Option<OwnedFd>> {
+    if UNNAMED_REFUSED.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
     let dir = layers::split(path).0;
     let sync = open_flags & (OFlags::SYNC | OFlags::DSYNC);
     let fd = match rustix::fs::openat(
@@ -184,7 +192,10 @@ fn create_in_place(
         Mode::from_raw_mode(0o600),
     ) {
         Ok(fd) => fd,
-        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => return Ok(None),
+        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => {
+            UNNAMED_REFUSED.store(true, Ordering::Relaxed);
+            return Ok(None);
+        }
         Err(e) => return Err(e.into()),
     };
     rustix::fs::fchown(&fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)))?;
