@@ -246,22 +246,23 @@ fn slirp4netns_takes_another_network_ipv6_and_an_outbound_address() {
         let ipv6 = [
             "exec", "other", "ip", "-6", "-o", "addr", "show", "tap0", "scope", "global",
         ];
-        env.ok(&ipv6).contains(" inet6 fd00::")
+        env.ok(&ipv6).contains(" inet6 fd")
     });
 
     // A server on the host's outward address sees connections come from
     // 127.0.0.1 (they would come from that address otherwise).
-    let listener = TcpListener::bind((Ipv4Addr::UNSPECIFIED, 0)).unwrap();
-    let server = format!(
-        "http://{}:{}/",
-        host_address(&env, "other"),
-        listener.local_addr().unwrap().port()
-    );
+    let host = host_address(&env, "other");
+    let listener = TcpListener::bind((host, 0)).unwrap();
+    let server = format!("http://{host}:{}/", listener.local_addr().unwrap().port());
     let peer = std::thread::spawn(move || {
-        let (mut stream, peer) = listener.accept().unwrap();
-        let mut request = [0u8; 1024];
-        let _ = stream.read(&mut request).unwrap();
-        stream.write_all(b"HTTP/1.0 200 OK\r\n\r\nok\n").unwrap();
+        let (stream, peer) = listener.accept().unwrap();
+        let mut reader = std::io::BufReader::new(&stream);
+        let mut line = String::new();
+        // The request, to its blank line, before the answer.
+        while std::io::BufRead::read_line(&mut reader, &mut line).unwrap() > 2 {
+            line.clear();
+        }
+        (&stream).write_all(b"HTTP/1.0 200 OK\r\n\r\nok\n").unwrap();
         peer.ip()
     });
     assert_eq!(env.ok(&["exec", "other", "wget", "-qO-", &server]), "ok\n");
@@ -836,7 +837,11 @@ fn pasta_publishes_ports_and_ends_with_its_container() {
 fn pasta_publishes_on_an_ipv6_address() {
     let env = TestEnv::new();
     let image = env.pulled_busybox();
-    let port = free_port();
+    let port = TcpListener::bind((Ipv6Addr::LOCALHOST, 0))
+        .expect("the tests need IPv6 on the loopback")
+        .local_addr()
+        .unwrap()
+        .port();
     let published = format!("[::1]:{port}:80");
     let run = [
         "run",

@@ -48,6 +48,7 @@ pub fn parse_publish(flag: &str) -> Result<Vec<PortBinding>> {
     if !matches!(protocol, "tcp" | "udp") {
         bail!("invalid -p {flag:?}: the protocol must be tcp or udp, not {protocol:?}");
     }
+    // An IPv6 IP is written in brackets: [::1]:8080:80.
     let (ip, ports) = match spec.strip_prefix('[') {
         Some(bracketed) => {
             let (ip, rest) = bracketed.split_once(']').with_context(invalid)?;
@@ -63,6 +64,7 @@ pub fn parse_publish(flag: &str) -> Result<Vec<PortBinding>> {
     let (ip, host, container) = match (ip, parts.as_slice()) {
         (None, [container]) => (None, "", *container),
         (None, [host, container]) => (None, *host, *container),
+        (None, ["", host, container]) => (None, *host, *container),
         (None, [ip, host, container]) => {
             let ip: Ipv4Addr = ip
                 .parse()
@@ -323,6 +325,20 @@ mod tests {
         assert_eq!(
             parse_publish("[fd00::1]::53/udp").unwrap(),
             [binding("fd00::1", 0, 53, "udp")]
+        );
+        assert_eq!(
+            parse_publish(":8080:80").unwrap(),
+            [binding("0.0.0.0", 8080, 80, "tcp")]
+        );
+        assert_eq!(
+            parse_publish("::80").unwrap(),
+            [binding("0.0.0.0", 0, 80, "tcp")]
+        );
+        let mut mixed = ipv6.clone();
+        mixed.extend(parse_publish("127.0.0.1:8081:81").unwrap());
+        assert_eq!(
+            ps_column(&mixed),
+            "127.0.0.1:8081->81/tcp, [::1]:8080->80/tcp"
         );
         assert_eq!(
             parse_publish("20000-20002:30000-30002").unwrap(),

@@ -10,14 +10,13 @@ use super::helper::{
 use super::ports::PortBinding;
 use anyhow::{Context, Result, bail};
 use rustix::fd::{AsRawFd, OwnedFd};
-use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 /// `--network slirp4netns[:OPTION,…]`, Podman's options.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub mtu: u32,
     /// Whether the container may reach the host's 127.0.0.1 at the
@@ -25,23 +24,21 @@ pub struct Options {
     pub allow_host_loopback: bool,
     /// The container's network, `cidr=`; slirp4netns's 10.0.2.0/24 when
     /// absent.
-    #[serde(default)]
     pub cidr: Option<Network>,
-    /// The host addresses outbound connections leave from.
-    #[serde(default)]
-    pub outbound_addr: Option<Ipv4Addr>,
-    #[serde(default)]
+    /// Where outbound connections leave the host from: an IPv4 address
+    /// or an interface's name.
+    pub outbound_addr: Option<String>,
+    /// The IPv6 address they leave from (with `enable_ipv6`).
     pub outbound_addr6: Option<Ipv6Addr>,
-    /// Also IPv6 inside (slirp4netns's fd00::/64, experimental).
-    #[serde(default)]
+    /// Also IPv6 inside (slirp4netns's announced network, experimental).
     pub enable_ipv6: bool,
 }
 
 /// An IPv4 network: its address (host bits zero) and prefix length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Network {
-    pub address: Ipv4Addr,
-    pub prefix: u8,
+    address: Ipv4Addr,
+    prefix: u8,
 }
 
 impl Network {
@@ -62,8 +59,14 @@ impl Network {
 
     /// The network's `n`th address.
     fn nth(&self, n: u32) -> Ipv4Addr {
-        Ipv4Addr::from(u32::from(self.address) + n)
+        Ipv4Addr::from(u32::from(self.address).saturating_add(n))
     }
+}
+
+/// A network interface's name as the kernel allows it.
+fn is_interface_name(name: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.@".contains(c);
+    (1..16).contains(&name.len()) && name.chars().all(allowed) && name != "." && name != ".."
 }
 
 impl std::fmt::Display for Network {
@@ -108,7 +111,7 @@ impl Options {
                 "cidr" => {
                     let network = Network::parse(value).with_context(|| {
                         format!(
-                            "{}: expected a network such as 10.0.3.0/24 (/25 at most)",
+                            "{}: expected a network such as 10.0.3.0/24, host bits zero, /25 at most",
                             invalid()
                         )
                     })?;
@@ -116,18 +119,20 @@ impl Options {
                 }
                 "enable_ipv6" => options.enable_ipv6 = value.parse().with_context(invalid)?,
                 "outbound_addr" => {
-                    options.outbound_addr = Some(
-                        value
-                            .parse()
-                            .with_context(|| format!("{}: expected an IPv4 address", invalid()))?,
-                    )
+                    let address_or_interface =
+                        value.parse::<Ipv4Addr>().is_ok() || is_interface_name(value);
+                    if !address_or_interface {
+                        bail!("{}: expected an IPv4 address or an interface", invalid());
+                    }
+                    options.outbound_addr = Some(value.to_string());
                 }
                 "outbound_addr6" => {
-                    options.outbound_addr6 = Some(
-                        value
-                            .parse()
-                            .with_context(|| format!("{}: expected an IPv6 address", invalid()))?,
-                    )
+                    let address = value
+                        .parse::<Ipv6Addr>()
+                        .ok()
+                        .filter(|a| a.to_ipv4_mapped().is_none())
+                        .with_context(|| format!("{}: expected an IPv6 address", invalid()))?;
+                    options.outbound_addr6 = Some(address);
                 }
                 "port_handler" if value == "slirp4netns" => {}
                 "port_handler" => bail!(
@@ -140,6 +145,9 @@ impl Options {
                     invalid()
                 ),
             }
+        }
+        if options.outbound_addr6.is_some() && !options.enable_ipv6 {
+            bail!("invalid slirp4netns options {text:?}: outbound_addr6 needs enable_ipv6=true");
         }
         Ok(options)
     }
@@ -175,7 +183,7 @@ impl Options {
         if self.enable_ipv6 {
             arguments.push("--enable-ipv6".to_string());
         }
-        if let Some(address) = self.outbound_addr {
+        if let Some(address) = &self.outbound_addr {
             arguments.push(format!("--outbound-addr={address}"));
         }
         if let Some(address) = self.outbound_addr6 {
@@ -403,7 +411,7 @@ mod tests {
             Ipv4Addr::new(10, 0, 2, 100)
         );
         let options = Options::parse(
-            "cidr=10.99.0.0/25,enable_ipv6=true,outbound_addr=192.0.2.1,outbound_addr6=2001:db8::1",
+            "cidr=10.99.0.0/25,enable_ipv6=true,outbound_addr=eth0,outbound_addr6=2001:db8::1",
         )
         .unwrap();
         assert_eq!(
@@ -424,7 +432,7 @@ mod tests {
                 "--disable-host-loopback",
                 "--cidr=10.99.0.0/25",
                 "--enable-ipv6",
-                "--outbound-addr=192.0.2.1",
+                "--outbound-addr=eth0",
                 "--outbound-addr6=2001:db8::1"
             ]
         );
@@ -437,8 +445,11 @@ mod tests {
             "cidr=10.1.0.1/24",
             "cidr=10.1.0.0",
             "enable_ipv6=1",
-            "outbound_addr=eth0",
-            "outbound_addr6=10.0.0.1",
+            "outbound_addr=a/b",
+            "outbound_addr=",
+            "enable_ipv6=true,outbound_addr6=10.0.0.1",
+            "enable_ipv6=true,outbound_addr6=::ffff:10.0.0.1",
+            "outbound_addr6=2001:db8::1",
             "dns=1.1.1.1",
         ] {
             assert!(Options::parse(bad).is_err(), "{bad}");
