@@ -820,15 +820,13 @@ fn pasta_publishes_ports_and_ends_with_its_container() {
     assert_eq!((pastas.len(), guards.len()), (1, 1));
     // SAFETY: killing the guard this test's container started.
     unsafe { libc::kill(guards[0].0 as i32, libc::SIGKILL) };
-    // A zombie until its monitor reaps it.
-    let dead = |pid: i64| {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        stat.rsplit_once(") ")
-            .is_none_or(|(_, rest)| rest.starts_with('Z'))
-    };
-    eventually("the guard's end", || dead(guards[0].0));
+    // Without its guard nothing would end pasta if the monitor died too:
+    // the monitor reaps the guard and ends pasta at once.
+    eventually("pasta ends with its guard", || all_gone(&pastas));
+    eventually("the guard is reaped", || all_gone(&guards));
+    let running = env.ok(&["inspect", "--format", "{{.State.Running}}", "web"]);
+    assert_eq!(running, "true\n");
     env.ok(&["stop", "-t", "1", "web"]);
-    eventually("pasta ends with the container", || all_gone(&pastas));
 }
 
 /// pasta publishes on an IPv6 host address too, and `port`, `ps` and

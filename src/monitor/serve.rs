@@ -640,6 +640,9 @@ impl Relay {
 
     fn reap(&mut self) {
         self.rootfs_server_ended();
+        if let Some(network) = &mut self.network {
+            network.reap();
+        }
         if self.exit_code.is_some() {
             return;
         }

@@ -126,6 +126,14 @@ impl Attached {
             None => {}
         }
     }
+
+    /// After a SIGCHLD: a helper that lost its guard is ended (pasta's;
+    /// slirp4netns needs none, it watches its exit pipe).
+    pub fn reap(&mut self) {
+        if let Some(Helper::Pasta(pasta)) = &mut self.helper {
+            pasta.end_if_unguarded();
+        }
+    }
 }
 
 /// Connects the container's `namespaces` (its init waits until this

@@ -3,7 +3,8 @@
 //! would outlive a monitor killed with SIGKILL. The guard, a fork of the
 //! monitor that keeps the monitor's credentials, gets SIGTERM when the
 //! monitor dies or stops the network, passes it on to pasta, and exits
-//! with pasta.
+//! with pasta. A guard that dies first (killed, say) makes the monitor
+//! end pasta at once, so that no order of deaths leaves pasta running.
 
 use super::super::helper::{default_signals, place_descriptors};
 use super::NOT_INSTALLED;

@@ -19,7 +19,8 @@ pub const DNS_ADDRESS: &str = "169.254.1.1";
 
 /// A running pasta, behind its guard; dropping it ends it and waits.
 pub struct Pasta {
-    guard: rustix::process::Pid,
+    /// `None` once reaped: its PID may belong to another process then.
+    guard: Option<rustix::process::Pid>,
     /// pasta itself, signalled too when it stops: a guard killed with
     /// SIGKILL would leave it running.
     pasta: Option<OwnedFd>,
@@ -79,8 +80,10 @@ impl Pasta {
             guard::run(command, &sources);
         }
         drop((ready_write, log));
+        let guard =
+            rustix::process::Pid::from_raw(guard).context("fork returned an invalid pid")?;
         let mut pasta = Self {
-            guard: rustix::process::Pid::from_raw(guard).context("fork returned an invalid pid")?,
+            guard: Some(guard),
             pasta: None,
         };
         let ready = wait_ready(&ready_read);
@@ -90,7 +93,7 @@ impl Pasta {
             // Still the guard's child once held (not a reused PID).
             pidfd
                 .ok()
-                .filter(|_| parent_of(pid) == Some(pasta.guard.as_raw_nonzero().get()))
+                .filter(|_| parent_of(pid) == Some(guard.as_raw_nonzero().get()))
         });
         if let Err(e) = ready {
             let code = pasta.end();
@@ -109,25 +112,42 @@ impl Pasta {
     /// Tells pasta (through its guard, and directly) to exit; it is
     /// waited for when dropped.
     pub fn stop(&mut self) {
-        let _ = rustix::process::kill_process(self.guard, rustix::process::Signal::TERM);
+        if let Some(guard) = self.guard {
+            let _ = rustix::process::kill_process(guard, rustix::process::Signal::TERM);
+        }
         if let Some(pasta) = &self.pasta {
             let _ = rustix::process::pidfd_send_signal(pasta, rustix::process::Signal::TERM);
+        }
+    }
+
+    /// Reaps a guard that has ended (killed, say) and ends pasta with it:
+    /// without its guard nothing would end pasta if the monitor died too.
+    pub fn end_if_unguarded(&mut self) {
+        let Some(guard) = self.guard else {
+            return;
+        };
+        let nohang = rustix::process::WaitOptions::NOHANG;
+        if let Ok(Some(_)) = rustix::process::waitpid(Some(guard), nohang) {
+            self.guard = None;
+            self.stop();
         }
     }
 
     /// Stops pasta and waits for its guard; returns the guard's exit code.
     fn end(mut self) -> Option<i32> {
         self.stop();
-        let code = crate::process::wait_exit_code(self.guard).ok();
-        std::mem::forget(self);
-        code
+        self.guard
+            .take()
+            .and_then(|guard| crate::process::wait_exit_code(guard).ok())
     }
 }
 
 impl Drop for Pasta {
     fn drop(&mut self) {
         self.stop();
-        let _ = crate::process::wait_exit_code(self.guard);
+        if let Some(guard) = self.guard {
+            let _ = crate::process::wait_exit_code(guard);
+        }
     }
 }
 
