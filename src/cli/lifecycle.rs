@@ -325,10 +325,7 @@ impl Running {
         let deadline = timeout.map(|t| Instant::now() + t);
         loop {
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let timespec = left.map(|d| rustix::event::Timespec {
-                tv_sec: d.as_secs() as i64,
-                tv_nsec: i64::from(d.subsec_nanos()),
-            });
+            let timespec = left.and_then(|d| rustix::event::Timespec::try_from(d).ok());
             let mut fds = [PollFd::new(&pidfd, PollFlags::IN)];
             match rustix::event::poll(&mut fds, timespec.as_ref()) {
                 Ok(0) => return Ok(false),

@@ -421,13 +421,6 @@ const IDLE: Duration = Duration::from_secs(2);
 /// How often a relay that is never quiet for that long sheds anyway.
 const BUSY_SHEDDING: Duration = Duration::from_secs(60);
 
-fn timespec(duration: Duration) -> rustix::event::Timespec {
-    rustix::event::Timespec {
-        tv_sec: duration.as_secs() as i64,
-        tv_nsec: i64::from(duration.subsec_nanos()),
-    }
-}
-
 /// Which descriptor a poll entry watches.
 #[derive(Clone, Copy)]
 enum Watched {
@@ -467,7 +460,7 @@ impl Relay {
             if shed {
                 last_shed = Instant::now();
             }
-            let ready = match self.wait(busy.then_some(&timespec(IDLE)), shed) {
+            let ready = match self.wait(busy.then_some(IDLE), shed) {
                 Ok(ready) => ready,
                 Err(_) => continue,
             };
@@ -493,11 +486,10 @@ impl Relay {
 
     /// Polls everything (at most for `timeout`) and returns what is ready;
     /// `shed` gives back unused memory first.
-    fn wait(
-        &self,
-        timeout: Option<&rustix::event::Timespec>,
-        shed: bool,
-    ) -> rustix::io::Result<Vec<Watched>> {
+    fn wait(&self, timeout: Option<Duration>, shed: bool) -> rustix::io::Result<Vec<Watched>> {
+        // A timeout too long to express waits without one.
+        let timeout = timeout.and_then(|t| rustix::event::Timespec::try_from(t).ok());
+        let timeout = timeout.as_ref();
         let mut watched = vec![Watched::Signals, Watched::Listener];
         let mut fds = vec![
             PollFd::new(&self.signals, PollFlags::IN),
@@ -590,7 +582,7 @@ impl Relay {
             if left.is_zero() {
                 return true;
             }
-            let ready = self.wait(Some(&timespec(left)), std::mem::take(&mut shed));
+            let ready = self.wait(Some(left), std::mem::take(&mut shed));
             for watched in ready.unwrap_or_default() {
                 match watched {
                     Watched::Signals => {
