@@ -248,6 +248,15 @@ fn slirp4netns_takes_another_network_ipv6_and_an_outbound_address() {
         ];
         env.ok(&ipv6).contains(" inet6 fd")
     });
+    // Podman's way: the address is used at once, with no duplicate
+    // address detection first.
+    let dad = [
+        "exec",
+        "other",
+        "cat",
+        "/proc/sys/net/ipv6/conf/tap0/accept_dad",
+    ];
+    assert_eq!(env.ok(&dad), "0\n");
 
     // A server on the host's outward address sees connections come from
     // 127.0.0.1 (they would come from that address otherwise).
@@ -440,16 +449,6 @@ fn published_udp_port_echoes() {
     let env = TestEnv::new();
     let image = env.image("library/debian:minbase");
     env.ok(&["pull", "-q", &image]);
-    let free_udp_port = || {
-        UdpSocket::bind("0.0.0.0:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let echo = "use IO::Socket::INET; \
-        my $s = IO::Socket::INET->new(LocalPort => 9000, Proto => 'udp') or die; \
-        while ($s->recv(my $m, 1024)) { $s->send(\"echo:$m\") }";
     let start_echo = |name: &str, network: &str, port: u16| {
         let published = format!("{port}:9000/udp");
         env.ok(&[
@@ -464,40 +463,24 @@ fn published_udp_port_echoes() {
             &image,
             "perl",
             "-e",
-            echo,
+            UDP_ECHO,
         ]);
-    };
-    // The echo at `address` from a client on `from`.
-    let echoes = |from: Ipv4Addr, address: (Ipv4Addr, u16)| {
-        let client = UdpSocket::bind((from, 0)).unwrap();
-        client
-            .set_read_timeout(Some(Duration::from_millis(200)))
-            .unwrap();
-        let mut reply = [0u8; 64];
-        let mut got = None;
-        // UDP may drop the datagrams sent before the server listens: resend.
-        eventually("the UDP echo answers", || {
-            client.send_to(b"ping", address).unwrap();
-            got = client.recv(&mut reply).ok();
-            got.is_some()
-        });
-        reply[..got.unwrap()].to_vec()
     };
     // From the host's outward address: slirp4netns drops UDP replies to
     // the host's loopback unless the container may reach it (README).
-    let port = free_udp_port();
+    let port = free_udp_port(Ipv4Addr::UNSPECIFIED.into());
     start_echo("udp", "slirp4netns", port);
-    let host_ip = host_address(&env, "udp");
-    assert_eq!(echoes(host_ip, (host_ip, port)), b"echo:ping");
+    let host_ip = host_address(&env, "udp").into();
+    assert_eq!(udp_echo(host_ip, (host_ip, port).into()), b"echo:ping");
     assert_eq!(
         env.ok(&["port", "udp"]),
         format!("9000/udp -> 0.0.0.0:{port}\n")
     );
     // The same through pasta (whose 2023-03 build in Debian 12 does not
     // return UDP replies to the host's loopback either).
-    let port = free_udp_port();
+    let port = free_udp_port(Ipv4Addr::UNSPECIFIED.into());
     start_echo("udp-pasta", "pasta", port);
-    assert_eq!(echoes(host_ip, (host_ip, port)), b"echo:ping");
+    assert_eq!(udp_echo(host_ip, (host_ip, port).into()), b"echo:ping");
 }
 
 #[test]
@@ -698,8 +681,8 @@ fn bad_network_flags_are_refused_before_anything_is_made() {
             "invalid -p \"1-3:4-5\": the host and container port ranges differ in length",
         ),
         (
-            vec!["-p", "[::1]:8080:80"],
-            "publishing on an IPv6 address needs --network pasta: slirp4netns forwards IPv4 only",
+            vec!["--network", "slirp4netns:port_handler=builtin", "-p", "80"],
+            "invalid slirp4netns option \"port_handler=builtin\": expected slirp4netns or rootlesskit",
         ),
         (
             vec!["-p", "[::1:8080:80"],
@@ -874,12 +857,205 @@ fn pasta_publishes_on_an_ipv6_address() {
     env.ok(&["rm", "-f", "six"]);
 }
 
+/// A UDP port on the host's `address` nobody uses now.
+fn free_udp_port(address: std::net::IpAddr) -> u16 {
+    UdpSocket::bind((address, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// perl's UDP echo on port 9000 (in the Debian image), answering
+/// `echo:` and what it got.
+const UDP_ECHO: &str = "use IO::Socket::INET; \
+    my $s = IO::Socket::INET->new(LocalPort => 9000, Proto => 'udp') or die; \
+    while ($s->recv(my $m, 1024)) { $s->send(\"echo:$m\") }";
+
+/// What the UDP echo published at `address` answers a client bound on
+/// `from` (resending while the server is not listening yet).
+fn udp_echo(from: std::net::IpAddr, address: std::net::SocketAddr) -> Vec<u8> {
+    let client = UdpSocket::bind((from, 0)).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut reply = [0u8; 64];
+    let mut got = None;
+    eventually("the UDP echo answers", || {
+        client.send_to(b"ping", address).unwrap();
+        got = client.recv(&mut reply).ok();
+        got.is_some()
+    });
+    reply[..got.unwrap()].to_vec()
+}
+
+#[test]
+fn slirp4netns_publishes_on_an_ipv6_address_through_rpods_forwarder() {
+    let env = TestEnv::new();
+    let loopback6 = std::net::IpAddr::V6(Ipv6Addr::LOCALHOST);
+    let port = TcpListener::bind((Ipv6Addr::LOCALHOST, 0))
+        .expect("the tests need IPv6 on the loopback")
+        .local_addr()
+        .unwrap()
+        .port();
+    let v4_port = free_port();
+    let published = [format!("[::1]:{port}:80"), format!("{v4_port}:80")];
+    start_web(
+        &env,
+        "six",
+        &["-p", &published[0], "-p", &published[1]],
+        v4_port,
+    );
+    assert_eq!(
+        http_get((Ipv6Addr::LOCALHOST, port), "/index.html"),
+        "hello\n"
+    );
+    // Through rpod's forwarder the client shows as the container itself;
+    // the IPv4 port is still slirp4netns's, which shows its gateway.
+    assert_eq!(
+        http_get((Ipv6Addr::LOCALHOST, port), "/cgi-bin/addr"),
+        "[::ffff:10.0.2.100]\n"
+    );
+    assert_eq!(
+        http_get((Ipv4Addr::LOCALHOST, v4_port), "/cgi-bin/addr"),
+        "[::ffff:10.0.2.2]\n"
+    );
+    assert_eq!(
+        env.ok(&["port", "six"]),
+        format!("80/tcp -> [::1]:{port}\n80/tcp -> 0.0.0.0:{v4_port}\n")
+    );
+    let forwarders = helpers(&env, "six", "rpod-port-forwarder");
+    assert_eq!(forwarders.len(), 1);
+    // A taken IPv6 port is refused before anything is made.
+    let taken = format!("[::1]:{port}:80");
+    let image = env.pulled_busybox();
+    assert_eq!(
+        env.fails(
+            &["run", "--name", "late", "-p", &taken, &image, "true"],
+            125
+        ),
+        format!(
+            "Error: cannot publish [::1]:{port}/tcp: the host port is not available: \
+             Address already in use (os error 98)\n"
+        )
+    );
+    env.fails(&["inspect", "late"], 125);
+    env.ok(&["stop", "-t", "0", "six"]);
+    eventually("the forwarder ends with the container", || {
+        all_gone(&forwarders)
+    });
+    assert!(TcpListener::bind((Ipv6Addr::LOCALHOST, port)).is_ok());
+
+    // UDP, random host port.
+    let debian = env.image("library/debian:minbase");
+    env.ok(&["pull", "-q", &debian]);
+    let run = ["run", "-d", "--name", "echo", "-p", "[::1]::9000/udp"];
+    env.ok(&[&run[..], &[&debian, "perl", "-e", UDP_ECHO]].concat());
+    let port: u16 = env
+        .ok(&["port", "echo"])
+        .trim()
+        .strip_prefix("9000/udp -> [::1]:")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(udp_echo(loopback6, (loopback6, port).into()), b"echo:ping");
+}
+
+#[test]
+fn port_handler_rootlesskit_forwards_every_port_and_ends_with_its_container() {
+    let env = TestEnv::new();
+    let port = free_port();
+    let published = format!("{port}:80");
+    let network = "slirp4netns:port_handler=rootlesskit";
+    start_web(
+        &env,
+        "web",
+        &[
+            "--network",
+            network,
+            "-p",
+            &published,
+            "-p",
+            "127.0.0.1::8081",
+        ],
+        port,
+    );
+    assert_eq!(
+        http_get((Ipv4Addr::LOCALHOST, port), "/cgi-bin/addr"),
+        "[::ffff:10.0.2.100]\n"
+    );
+    let lines = env.ok(&["port", "web"]);
+    let random: u16 = lines
+        .lines()
+        .find_map(|l| l.strip_prefix("8081/tcp -> 127.0.0.1:"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        env.ok(&["ps", "--format", "{{.Ports}}"]),
+        format!("0.0.0.0:{port}->80/tcp, 127.0.0.1:{random}->8081/tcp\n")
+    );
+    // Only slirp4netns's own forwarding needs its API socket.
+    let id = env.ok(&["inspect", "--format", "{{.Id}}", "web"]);
+    let runtime_dir = env.dir.join("run/rpod").join(id.trim());
+    assert!(!runtime_dir.join("slirp4netns.sock").exists());
+    // A forwarder killed is reaped by the monitor (no zombie), and the
+    // port goes with it.
+    let forwarders = helpers(&env, "web", "rpod-port-forwarder");
+    assert_eq!(forwarders.len(), 1);
+    let (pid, _) = forwarders[0];
+    std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    eventually("the monitor reaps its forwarder", || {
+        !std::path::Path::new(&format!("/proc/{pid}")).exists()
+    });
+    assert!(TcpListener::bind((Ipv4Addr::UNSPECIFIED, port)).is_ok());
+    env.ok(&["rm", "-f", "web"]);
+
+    // The forwarder dies with a monitor killed with SIGKILL.
+    let port = free_port();
+    let published = format!("{port}:80");
+    start_web(
+        &env,
+        "orphan",
+        &["--network", network, "-p", &published],
+        port,
+    );
+    let forwarders = helpers(&env, "orphan", "rpod-port-forwarder");
+    kill9(&env, "orphan", "{{.State.ConmonPid}}");
+    eventually("the forwarder ends with the monitor", || {
+        all_gone(&forwarders)
+    });
+    env.ok(&["rm", "-f", "orphan"]);
+
+    // UDP replies reach a client on the host's loopback, which
+    // slirp4netns's own forwarding drops.
+    let debian = env.image("library/debian:minbase");
+    env.ok(&["pull", "-q", &debian]);
+    let loopback = std::net::IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let port = free_udp_port(loopback);
+    let published = format!("{port}:9000/udp");
+    let run = ["run", "-d", "--network", network, "-p", &published];
+    env.ok(&[&run[..], &[&debian, "perl", "-e", UDP_ECHO]].concat());
+    assert_eq!(udp_echo(loopback, (loopback, port).into()), b"echo:ping");
+}
+
 #[test]
 fn a_published_port_is_free_again_once_run_returns() {
     let env = TestEnv::new();
     let image = env.pulled_busybox();
     let published = format!("{}:80", free_port());
-    for network in ["slirp4netns", "slirp4netns", "pasta", "pasta"] {
+    let rootlesskit = "slirp4netns:port_handler=rootlesskit";
+    for network in [
+        "slirp4netns",
+        "slirp4netns",
+        rootlesskit,
+        rootlesskit,
+        "pasta",
+        "pasta",
+    ] {
         let out = env.ok(&[
             "run",
             "--rm",

@@ -63,6 +63,7 @@ echo; echo '### 3. Host -> container TCP throughput through a published port (ip
 echo '| command | throughput |'
 echo '|:---|---:|'
 published "rpod -p (slirp4netns add_hostfwd)" \$R run
+published "rpod -p (port_handler=rootlesskit: rpod's forwarder)" \$R run --network slirp4netns:port_handler=rootlesskit
 published "rpod -p (pasta)" \$R run --network pasta
 [ $with_podman = 1 ] && published "podman -p (rootlesskit port handler)" podman run --network slirp4netns
 [ $with_podman = 1 ] && published "podman -p (port_handler=slirp4netns)" podman run --network slirp4netns:port_handler=slirp4netns

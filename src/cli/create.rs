@@ -398,13 +398,6 @@ fn published_ports(
             mode if !mode.publishes_ports() => {
                 bail!("conflicting options: port publishing and the network mode {network:?}")
             }
-            crate::network::Mode::Slirp4netns(_)
-                if bindings.iter().any(|b| b.host_ip.is_ipv6()) =>
-            {
-                bail!(
-                    "publishing on an IPv6 address needs --network pasta: slirp4netns forwards IPv4 only"
-                )
-            }
             _ => ports::check_available(&bindings)?,
         }
     }

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use rustix::event::{PollFd, PollFlags};
-use rustix::fd::OwnedFd;
+use rustix::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -36,6 +36,43 @@ impl Namespaces {
             user_is_ours: (ours.dev(), ours.ino()) == (theirs.st_dev, theirs.st_ino),
             user,
         })
+    }
+
+    /// Moves the calling process (a single-threaded fork of the monitor:
+    /// a user namespace cannot be left) into the container's user
+    /// namespace, when it is not the monitor's, and network namespace.
+    pub(super) fn enter(&self) -> std::io::Result<()> {
+        use rustix::thread::{LinkNameSpaceType, move_into_link_name_space};
+        if !self.user_is_ours {
+            move_into_link_name_space(self.user.as_fd(), Some(LinkNameSpaceType::User))?;
+        }
+        move_into_link_name_space(self.net.as_fd(), Some(LinkNameSpaceType::Network))?;
+        Ok(())
+    }
+
+    /// Runs `work` in a fork of the monitor that has entered the
+    /// namespaces, and waits for it; `work`'s error comes back as a
+    /// failure without its detail.
+    pub(super) fn run_inside(&self, work: impl FnOnce() -> std::io::Result<()>) -> Result<()> {
+        // SAFETY: the monitor is single-threaded; the child only enters
+        // the namespaces, runs `work` and leaves with `_exit`.
+        let pid = unsafe { libc::fork() };
+        if pid < 0 {
+            return Err(std::io::Error::last_os_error()).context("cannot fork");
+        }
+        if pid == 0 {
+            let code = match self.enter().and_then(|()| work()) {
+                Ok(()) => 0,
+                Err(_) => 1,
+            };
+            // SAFETY: leaving the forked child without the monitor's destructors.
+            unsafe { libc::_exit(code) }
+        }
+        let pid = rustix::process::Pid::from_raw(pid).context("fork returned an invalid pid")?;
+        match crate::process::wait_exit_code(pid) {
+            Ok(0) => Ok(()),
+            _ => bail!("it failed in the container's network namespace"),
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! helper, which listens on the host and forwards into the namespace.
 
 mod etc;
+mod forwarder;
 mod helper;
 mod host;
 pub mod pasta;
@@ -108,6 +109,8 @@ pub fn default_mode(config: &crate::config::Config) -> String {
 #[derive(Default)]
 pub struct Attached {
     helper: Option<Helper>,
+    /// rpod's own forwarder, for the ports the helper does not publish.
+    forwarder: Option<forwarder::Forwarder>,
     /// Every published port, with its host port.
     pub ports: Vec<PortBinding>,
 }
@@ -120,6 +123,9 @@ enum Helper {
 impl Attached {
     /// Tells the helper to end, without waiting for it.
     pub fn stop(&mut self) {
+        if let Some(forwarder) = &mut self.forwarder {
+            forwarder.stop();
+        }
         match &mut self.helper {
             Some(Helper::Slirp(slirp)) => slirp.stop(),
             Some(Helper::Pasta(pasta)) => pasta.stop(),
@@ -128,10 +134,14 @@ impl Attached {
     }
 
     /// After a SIGCHLD: a helper that lost its guard is ended (pasta's;
-    /// slirp4netns needs none, it watches its exit pipe).
+    /// slirp4netns needs none, it watches its exit pipe), and a dead
+    /// forwarder reaped.
     pub fn reap(&mut self) {
         if let Some(Helper::Pasta(pasta)) = &mut self.helper {
             pasta.end_if_unguarded();
+        }
+        if let Some(forwarder) = &mut self.forwarder {
+            forwarder.reap_if_ended();
         }
     }
 }
@@ -147,11 +157,34 @@ pub fn attach(
 ) -> Result<Attached> {
     match mode {
         Mode::Slirp4netns(options) => {
+            let mut ports = ports.to_vec();
+            let mut held = ports::choose_free(&mut ports)?;
+            let by_forwarder = |binding: &PortBinding| {
+                options.port_handler == slirp::PortHandler::Rootlesskit || binding.host_ip.is_ipv6()
+            };
+            let (forwarded, by_slirp): (Vec<_>, Vec<_>) =
+                ports.iter().cloned().partition(by_forwarder);
+            let target = std::net::IpAddr::V4(options.guest_address());
+            let routes = forwarded
+                .iter()
+                .map(|binding| {
+                    let listener = match held.iter().position(|h| h.holds(binding)) {
+                        Some(index) => held.swap_remove(index),
+                        None => ports::HeldPort::bind(binding)?,
+                    };
+                    let target = (target, binding.container_port).into();
+                    Ok(forwarder::Route { listener, target })
+                })
+                .collect::<Result<Vec<_>>>()?;
             let mut slirp =
-                slirp::Slirp::start(options, namespaces, runtime_dir, !ports.is_empty())?;
-            let ports = slirp.publish(ports)?;
+                slirp::Slirp::start(options, namespaces, runtime_dir, !by_slirp.is_empty())?;
+            slirp.publish(&by_slirp, &mut held)?;
+            let forwarder = (!routes.is_empty())
+                .then(|| forwarder::Forwarder::start(routes, namespaces))
+                .transpose()?;
             Ok(Attached {
                 helper: Some(Helper::Slirp(slirp)),
+                forwarder,
                 ports,
             })
         }
@@ -163,6 +196,7 @@ pub fn attach(
             let pasta = pasta::Pasta::start(options, namespaces, runtime_dir, &ports)?;
             Ok(Attached {
                 helper: Some(Helper::Pasta(pasta)),
+                forwarder: None,
                 ports,
             })
         }

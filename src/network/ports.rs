@@ -184,6 +184,15 @@ impl HeldPort {
     }
 }
 
+impl rustix::fd::AsFd for HeldPort {
+    fn as_fd(&self) -> rustix::fd::BorrowedFd<'_> {
+        match self {
+            Self::Tcp(socket) => socket.as_fd(),
+            Self::Udp(socket) => socket.as_fd(),
+        }
+    }
+}
+
 /// Checks that every fixed host port is free now (so that `run` and
 /// `create` refuse a taken one before making anything).
 pub fn check_available(bindings: &[PortBinding]) -> Result<()> {

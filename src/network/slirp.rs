@@ -7,7 +7,7 @@
 use super::helper::{
     Namespaces, READY_TIMEOUT_SECONDS, default_signals, keep_open, last_line, wait_ready,
 };
-use super::ports::PortBinding;
+use super::ports::{HeldPort, PortBinding};
 use anyhow::{Context, Result, bail};
 use rustix::fd::{AsRawFd, OwnedFd};
 use std::io::{Read, Write};
@@ -32,6 +32,22 @@ pub struct Options {
     pub outbound_addr6: Option<Ipv6Addr>,
     /// Also IPv6 inside (slirp4netns's announced network, experimental).
     pub enable_ipv6: bool,
+    /// Who forwards published ports.
+    pub port_handler: PortHandler,
+}
+
+/// `port_handler=`: who forwards published ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PortHandler {
+    /// slirp4netns, which keeps the client's address visible inside;
+    /// rpod's own forwarder for host addresses in IPv6, which
+    /// slirp4netns cannot listen on.
+    #[default]
+    Slirp4netns,
+    /// rpod's own forwarder for every port (Podman's name for one that
+    /// relays from inside the namespace): faster, but the container sees
+    /// connections come from its own address.
+    Rootlesskit,
 }
 
 /// An IPv4 network: its address (host bits zero) and prefix length.
@@ -84,6 +100,7 @@ impl Default for Options {
             outbound_addr: None,
             outbound_addr6: None,
             enable_ipv6: false,
+            port_handler: PortHandler::default(),
         }
     }
 }
@@ -91,7 +108,7 @@ impl Default for Options {
 impl Options {
     /// Parses Podman's `mtu=N,allow_host_loopback=BOOL,cidr=A.B.C.D/N,
     /// enable_ipv6=BOOL,outbound_addr=IPv4,outbound_addr6=IPv6,
-    /// port_handler=slirp4netns`.
+    /// port_handler=slirp4netns|rootlesskit`.
     pub fn parse(text: &str) -> Result<Self> {
         let mut options = Self::default();
         for option in text.split(',').filter(|o| !o.is_empty()) {
@@ -134,11 +151,13 @@ impl Options {
                         .with_context(|| format!("{}: expected an IPv6 address", invalid()))?;
                     options.outbound_addr6 = Some(address);
                 }
-                "port_handler" if value == "slirp4netns" => {}
-                "port_handler" => bail!(
-                    "{}: rpod forwards ports with slirp4netns itself (port_handler=slirp4netns)",
-                    invalid()
-                ),
+                "port_handler" => {
+                    options.port_handler = match value {
+                        "slirp4netns" => PortHandler::Slirp4netns,
+                        "rootlesskit" => PortHandler::Rootlesskit,
+                        _ => bail!("{}: expected slirp4netns or rootlesskit", invalid()),
+                    }
+                }
                 _ => bail!(
                     "{}: rpod takes mtu, allow_host_loopback, cidr, enable_ipv6, \
                      outbound_addr, outbound_addr6 and port_handler",
@@ -220,6 +239,14 @@ impl Slirp {
         runtime_dir: &Path,
         publishes: bool,
     ) -> Result<Self> {
+        if options.enable_ipv6 {
+            // As Podman does: the address slirp4netns announces is used at
+            // once, not a second or two later once no other host claims it
+            // (none can, on tap0).
+            namespaces
+                .run_inside(|| std::fs::write("/proc/sys/net/ipv6/conf/default/accept_dad", "0"))
+                .context("cannot turn IPv6 duplicate address detection off")?;
+        }
         let log_path = runtime_dir.join("slirp4netns.log");
         let log = std::fs::File::create(&log_path)
             .with_context(|| format!("cannot create {}", log_path.display()))?;
@@ -350,20 +377,17 @@ impl Slirp {
         }
     }
 
-    /// Publishes every binding, choosing free host ports for the random
-    /// ones; returns them with their host ports.
-    pub fn publish(&mut self, bindings: &[PortBinding]) -> Result<Vec<PortBinding>> {
-        let mut bindings = bindings.to_vec();
-        let mut held = super::ports::choose_free(&mut bindings)?;
-        for binding in &bindings {
-            // The port chosen for it is let go just before slirp4netns
-            // binds it; the others stay held, so no two get the same.
+    /// Publishes every binding (host ports chosen); the sockets in
+    /// `held` that hold chosen ports let them go just before slirp4netns
+    /// binds them, so that no two bindings get the same.
+    pub fn publish(&mut self, bindings: &[PortBinding], held: &mut Vec<HeldPort>) -> Result<()> {
+        for binding in bindings {
             if let Some(index) = held.iter().position(|h| h.holds(binding)) {
                 drop(held.swap_remove(index));
             }
             self.add_hostfwd(binding)?;
         }
-        Ok(bindings)
+        Ok(())
     }
 }
 
@@ -410,8 +434,15 @@ mod tests {
             Options::default().guest_address(),
             Ipv4Addr::new(10, 0, 2, 100)
         );
+        assert_eq!(
+            Options::parse("port_handler=rootlesskit")
+                .unwrap()
+                .port_handler,
+            PortHandler::Rootlesskit
+        );
         let options = Options::parse(
-            "cidr=10.99.0.0/25,enable_ipv6=true,outbound_addr=eth0,outbound_addr6=2001:db8::1",
+            "cidr=10.99.0.0/25,enable_ipv6=true,outbound_addr=eth0,outbound_addr6=2001:db8::1,\
+             port_handler=slirp4netns",
         )
         .unwrap();
         assert_eq!(
@@ -440,7 +471,7 @@ mod tests {
             "mtu=0",
             "mtu=x",
             "allow_host_loopback=yes",
-            "port_handler=rootlesskit",
+            "port_handler=rootless",
             "cidr=10.1.0.0/26",
             "cidr=10.1.0.1/24",
             "cidr=10.1.0.0",
