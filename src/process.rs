@@ -78,3 +78,17 @@ pub fn detach_stdio() {
         }
     }
 }
+
+/// Raises this process's soft limit of open files to its hard one: for
+/// servers that hold a descriptor per file or connection of a container.
+pub fn raise_open_files_limit() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let files = getrlimit(Resource::Nofile);
+    let _ = setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: files.maximum,
+            maximum: files.maximum,
+        },
+    );
+}

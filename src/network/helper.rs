@@ -124,14 +124,21 @@ pub(super) fn place_descriptors(sources: &[i32]) -> std::io::Result<()> {
 /// # Safety
 /// Async-signal-safe: only raw syscalls.
 pub(super) fn default_signals() -> std::io::Result<()> {
-    // SAFETY: sigprocmask and signal on this process, with valid arguments.
+    unblock_signals()?;
+    // SAFETY: restores a signal's default disposition.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    Ok(())
+}
+
+/// No signal blocked, as in a fresh process (async-signal-safe).
+pub(super) fn unblock_signals() -> std::io::Result<()> {
+    // SAFETY: sigprocmask on this process, with valid arguments.
     unsafe {
         let mut none: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut none);
         if libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut()) != 0 {
             return Err(std::io::Error::last_os_error());
         }
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     Ok(())
 }

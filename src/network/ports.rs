@@ -147,11 +147,8 @@ impl HeldPort {
     /// Binds `binding`'s address and port (0: a free one); the error says
     /// which port is in use.
     pub fn bind(binding: &PortBinding) -> Result<Self> {
-        let address = (binding.host_ip, binding.host_port);
-        let held = match binding.protocol.as_str() {
-            "udp" => std::net::UdpSocket::bind(address).map(Self::Udp),
-            _ => std::net::TcpListener::bind(address).map(Self::Tcp),
-        };
+        let address = std::net::SocketAddr::from((binding.host_ip, binding.host_port));
+        let held = Self::bind_address(address, binding.protocol == "udp");
         held.with_context(|| {
             format!(
                 "cannot publish {}:{}/{}: the host port is not available",
@@ -160,6 +157,34 @@ impl HeldPort {
                 binding.protocol
             )
         })
+    }
+
+    /// A UDP socket, or a listening TCP one, bound to `address`. On an
+    /// IPv6 address it takes IPv6 only, as Docker's do: `[::]:80` and
+    /// `0.0.0.0:80` are then two ports that two bindings may hold.
+    fn bind_address(address: std::net::SocketAddr, udp: bool) -> std::io::Result<Self> {
+        use rustix::net::{AddressFamily, SocketFlags, SocketType, sockopt};
+        let family = match address {
+            std::net::SocketAddr::V4(_) => AddressFamily::INET,
+            std::net::SocketAddr::V6(_) => AddressFamily::INET6,
+        };
+        let kind = if udp {
+            SocketType::DGRAM
+        } else {
+            SocketType::STREAM
+        };
+        let socket = rustix::net::socket_with(family, kind, SocketFlags::CLOEXEC, None)?;
+        if address.is_ipv6() {
+            sockopt::set_ipv6_v6only(&socket, true)?;
+        }
+        if udp {
+            rustix::net::bind(&socket, &address)?;
+            return Ok(Self::Udp(socket.into()));
+        }
+        sockopt::set_socket_reuseaddr(&socket, true)?;
+        rustix::net::bind(&socket, &address)?;
+        rustix::net::listen(&socket, 128)?;
+        Ok(Self::Tcp(socket.into()))
     }
 
     pub fn port(&self) -> u16 {
@@ -233,7 +258,15 @@ pub fn choose_free(bindings: &mut [PortBinding]) -> Result<Vec<HeldPort>> {
 /// `80/tcp -> 0.0.0.0:8080` lines, as `rpod port` prints them.
 pub fn port_lines(bindings: &[PortBinding]) -> Vec<String> {
     let mut sorted = bindings.to_vec();
-    sorted.sort_by_key(|b| (b.container_port, b.protocol.clone(), b.host_port));
+    // IPv4 before IPv6, as Docker lists a port published on both.
+    sorted.sort_by_key(|b| {
+        (
+            b.container_port,
+            b.protocol.clone(),
+            b.host_ip.is_ipv6(),
+            b.host_port,
+        )
+    });
     sorted
         .iter()
         .map(|b| format!("{} -> {}:{}", b.key(), b.host_ip_text(), b.host_port))

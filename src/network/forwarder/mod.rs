@@ -13,7 +13,7 @@
 mod tcp;
 mod udp;
 
-use super::helper::{Namespaces, wait_ready};
+use super::helper::{Namespaces, unblock_signals, wait_ready};
 use super::ports::HeldPort;
 use anyhow::{Context, Result};
 use rustix::fd::{AsFd, AsRawFd, OwnedFd};
@@ -87,16 +87,12 @@ impl Drop for Forwarder {
 /// In the forked child: enters the namespaces, says so on `ready`, and
 /// relays until killed.
 fn serve(routes: Vec<Route>, namespaces: &Namespaces, ready: OwnedFd) -> ! {
-    let code = match enter(&routes, namespaces, &ready) {
-        Ok(()) => {
-            drop(ready);
-            relay(routes);
-            0
-        }
-        Err(_) => 1,
-    };
+    if enter(&routes, namespaces, &ready).is_ok() {
+        drop(ready);
+        relay(routes);
+    }
     // SAFETY: leaving the forked child without the monitor's destructors.
-    unsafe { libc::_exit(code) }
+    unsafe { libc::_exit(1) }
 }
 
 /// Dies with the monitor, keeps only its own descriptors, and enters the
@@ -110,6 +106,11 @@ fn enter(routes: &[Route], namespaces: &Namespaces, ready: &OwnedFd) -> std::io:
         }
     }
     crate::process::set_title("rpod-port-forwarder");
+    // Six descriptors per TCP connection.
+    crate::process::raise_open_files_limit();
+    // Not the monitor's blocked signals: a plain `kill` ends it too
+    // (SIGPIPE stays ignored: a client gone is an error, not a death).
+    unblock_signals()?;
     let mut kept: Vec<i32> = routes
         .iter()
         .map(|r| r.listener.as_fd().as_raw_fd())
@@ -125,12 +126,12 @@ fn enter(routes: &[Route], namespaces: &Namespaces, ready: &OwnedFd) -> std::io:
     Ok(())
 }
 
-/// Closes every descriptor but `kept` (sorted here): a copy of the
-/// container's stdin or start-up pipes must not stay open in the
-/// forwarder.
+/// Closes every descriptor above the standard streams (the monitor's
+/// `/dev/null`) but `kept` (sorted here): a copy of the container's stdin
+/// or start-up pipes must not stay open in the forwarder.
 fn close_all_but(kept: &mut [i32]) {
     kept.sort_unstable();
-    let mut first = 0u32;
+    let mut first = 3u32;
     for &fd in kept.iter() {
         let fd = fd as u32;
         if fd > first {
@@ -144,14 +145,15 @@ fn close_all_but(kept: &mut [i32]) {
 }
 
 /// One thread per host socket; the calling thread then waits forever.
-fn relay(routes: Vec<Route>) {
+fn relay(routes: Vec<Route>) -> ! {
     for Route { listener, target } in routes {
         let spawned = match listener {
             HeldPort::Tcp(listener) => tcp::spawn(listener, target),
             HeldPort::Udp(socket) => udp::spawn(socket, target),
         };
         if spawned.is_err() {
-            return;
+            // SAFETY: leaving the forked child; the monitor sees it end.
+            unsafe { libc::_exit(1) };
         }
     }
     loop {

@@ -136,14 +136,7 @@ fn serve_in_child(
     drop(mounted);
     rustix::process::umask(rustix::fs::Mode::empty());
     // Each file the container holds open is open here too.
-    let files = rustix::process::getrlimit(rustix::process::Resource::Nofile);
-    let _ = rustix::process::setrlimit(
-        rustix::process::Resource::Nofile,
-        rustix::process::Rlimit {
-            current: files.maximum,
-            maximum: files.maximum,
-        },
-    );
+    crate::process::raise_open_files_limit();
     crate::process::set_title(title);
     let mut config = fuser::Config::default();
     config.acl = fuser::SessionACL::All;
