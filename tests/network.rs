@@ -855,6 +855,26 @@ fn pasta_publishes_on_an_ipv6_address() {
         format!("{{\"80/tcp\":[{{\"HostIp\":\"::1\",\"HostPort\":\"{port}\"}}]}}\n")
     );
     env.ok(&["rm", "-f", "six"]);
+
+    // `[::]` is every IPv6 address only: the IPv4 port stays free.
+    let port = free_port();
+    let published = format!("[::]:{port}:80");
+    let run = [
+        "run",
+        "-d",
+        "--name",
+        "any6",
+        "--network",
+        "pasta",
+        "-p",
+        &published,
+    ];
+    env.ok(&[&run[..], &[&image, "sh", "-c", WEB_SERVER]].concat());
+    eventually("the web server answers on [::1]", || {
+        fetch((Ipv6Addr::LOCALHOST, port), "/index.html").is_ok_and(|body| body == "hello\n")
+    });
+    assert!(TcpListener::bind((Ipv4Addr::UNSPECIFIED, port)).is_ok());
+    env.ok(&["rm", "-f", "any6"]);
 }
 
 /// A UDP port on the host's `address` nobody uses now.

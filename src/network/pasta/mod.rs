@@ -193,7 +193,10 @@ fn port_flags(ports: &[PortBinding], protocol: &str, flag: &'static str) -> Vec<
         .iter()
         .filter(|b| b.protocol == protocol)
         .map(|b| {
-            let address = match b.host_ip.is_unspecified() {
+            // pasta listens on every address, IPv4 and IPv6, when given
+            // none: `[::]` is named, so that it takes IPv6 only.
+            let every_ipv4_address = b.host_ip == std::net::Ipv4Addr::UNSPECIFIED;
+            let address = match every_ipv4_address {
                 true => String::new(),
                 false => format!("{}/", b.host_ip),
             };
