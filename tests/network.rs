@@ -823,21 +823,26 @@ fn pasta_publishes_on_an_ipv6_address() {
         .local_addr()
         .unwrap()
         .port();
-    let published = format!("[::1]:{port}:80");
-    let run = [
-        "run",
-        "-d",
-        "--name",
-        "six",
-        "--network",
-        "pasta",
-        "-p",
-        &published,
-    ];
-    env.ok(&[&run[..], &[&image, "sh", "-c", WEB_SERVER]].concat());
-    eventually("the web server answers on [::1]", || {
-        fetch((Ipv6Addr::LOCALHOST, port), "/index.html").is_ok_and(|body| body == "hello\n")
-    });
+    // A pasta web server named `name`, published on `address`, once it
+    // answers on [::1].
+    let serve_on = |name: &str, address: &str, port: u16| {
+        let published = format!("{address}:{port}:80");
+        let run = [
+            "run",
+            "-d",
+            "--name",
+            name,
+            "--network",
+            "pasta",
+            "-p",
+            &published,
+        ];
+        env.ok(&[&run[..], &[&image, "sh", "-c", WEB_SERVER]].concat());
+        eventually("the web server answers on [::1]", || {
+            fetch((Ipv6Addr::LOCALHOST, port), "/index.html").is_ok_and(|body| body == "hello\n")
+        });
+    };
+    serve_on("six", "[::1]", port);
     assert_eq!(
         env.ok(&["port", "six"]),
         format!("80/tcp -> [::1]:{port}\n")
@@ -858,21 +863,7 @@ fn pasta_publishes_on_an_ipv6_address() {
 
     // `[::]` is every IPv6 address only: the IPv4 port stays free.
     let port = free_port();
-    let published = format!("[::]:{port}:80");
-    let run = [
-        "run",
-        "-d",
-        "--name",
-        "any6",
-        "--network",
-        "pasta",
-        "-p",
-        &published,
-    ];
-    env.ok(&[&run[..], &[&image, "sh", "-c", WEB_SERVER]].concat());
-    eventually("the web server answers on [::1]", || {
-        fetch((Ipv6Addr::LOCALHOST, port), "/index.html").is_ok_and(|body| body == "hello\n")
-    });
+    serve_on("any6", "[::]", port);
     assert!(TcpListener::bind((Ipv4Addr::UNSPECIFIED, port)).is_ok());
     env.ok(&["rm", "-f", "any6"]);
 }
