@@ -26,7 +26,7 @@ end
 
 complete -c rpod -n "__fish_rpod_needs_command" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_needs_command" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_needs_command" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_needs_command" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -67,7 +67,7 @@ complete -c rpod -n "__fish_rpod_needs_command" -f -a "version" -d 'Show the rpo
 complete -c rpod -n "__fish_rpod_needs_command" -f -a "unshare" -d 'Run a command inside rpod\'s user namespace'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand run" -l sig-proxy -d 'Pass received signals on to the container (not with -t)' -r -f -a "true\t''
@@ -122,7 +122,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand run" -l help -d 'Print help'
 complete -c rpod -n "__fish_rpod_using_subcommand run" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand create" -l name -d 'Assign a name to the container' -r
@@ -174,7 +174,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand create" -s V -l version -d 'Pr
 complete -c rpod -n "__fish_rpod_using_subcommand start" -l detach-keys -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand start" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand start" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand start" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand start" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output (and input with -i)'
@@ -184,7 +184,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand start" -s V -l version -d 'Pri
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -s t -l time -d 'Seconds to wait for the stop signal before killing (default: the container\'s --stop-timeout, or 10)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand stop" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand stop" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand stop" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -192,7 +192,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand stop" -s V -l version -d 'Prin
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -s t -l time -d 'Seconds to wait for the stop signal before killing' -r
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand restart" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand restart" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -200,14 +200,14 @@ complete -c rpod -n "__fish_rpod_using_subcommand restart" -s V -l version -d 'P
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -s s -l signal -d 'Signal to send (name or number)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand kill" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand kill" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand kill" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand wait" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand wait" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -217,7 +217,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand logs" -l since -d 'Show logs s
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -l until -d 'Show logs before a time (RFC 3339, Unix seconds, or a duration such as 10m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand logs" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand logs" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s f -l follow -d 'Follow the log output while the container runs'
@@ -226,7 +226,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand logs" -s h -l help -d 'Print h
 complete -c rpod -n "__fish_rpod_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand exec" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand exec" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand exec" -l detach-keys -d 'Key sequence that detaches from the command (default ctrl-p,ctrl-q)' -r
@@ -245,7 +245,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand attach" -l sig-proxy -d 'Pass 
 false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand attach" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand attach" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -l no-stdin -d 'Do not attach standard input'
@@ -253,7 +253,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand attach" -s h -l help -d 'Print
 complete -c rpod -n "__fish_rpod_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand cp" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand cp" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand cp" -s a -l archive -d 'Archive mode: copied files keep their uid and gid (otherwise files copied into a container belong to its root)'
@@ -266,7 +266,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand ps" -s f -l filter -d 'Filter 
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand ps" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand ps" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s a -l all -d 'Show all containers (default shows just running)'
@@ -278,7 +278,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand ps" -s h -l help -d 'Print hel
 complete -c rpod -n "__fish_rpod_using_subcommand ps" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s f -l force -d 'Force the removal of a running container (kills it)'
@@ -287,42 +287,42 @@ complete -c rpod -n "__fish_rpod_using_subcommand rm" -s h -l help -d 'Print hel
 complete -c rpod -n "__fish_rpod_using_subcommand rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand rename" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand rename" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand top" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand top" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand top" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand top" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand top" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand port" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand port" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand port" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand port" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand port" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand port" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand pause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand pause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand pause" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand unpause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand unpause" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and not __fish_seen_subcommand_from run create start stop restart kill wait logs exec attach cp inspect ls ps list rm remove rename top port pause unpause prune" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -392,7 +392,7 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run the container in the background and print its ID'
@@ -444,7 +444,7 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from create" -l rm -d 'Remove the container when it exits'
@@ -459,7 +459,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l detach-keys -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from start" -s a -l attach -d 'Attach to the container\'s output (and input with -i)'
@@ -469,7 +469,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -d 'Seconds to wait for the stop signal before killing (default: the container\'s --stop-timeout, or 10)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -477,7 +477,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -s t -l time -d 'Seconds to wait for the stop signal before killing' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -485,14 +485,14 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send (name or number)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -502,7 +502,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l until -d 'Show logs before a time (RFC 3339, Unix seconds, or a duration such as 10m)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow the log output while the container runs'
@@ -516,7 +516,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Detached mode: run the command in the background'
@@ -530,7 +530,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -l no-stdin -d 'Do not attach standard input'
@@ -538,7 +538,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from cp" -s a -l archive -d 'Archive mode: copied files keep their uid and gid (otherwise files copied into a container belong to its root)'
@@ -549,7 +549,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -559,7 +559,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all containers (default shows just running)'
@@ -574,7 +574,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from ps" -s a -l all -d 'Show all containers (default shows just running)'
@@ -589,7 +589,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all containers (default shows just running)'
@@ -601,7 +601,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force the removal of a running container (kills it)'
@@ -610,7 +610,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s f -l force -d 'Force the removal of a running container (kills it)'
@@ -619,35 +619,35 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -655,7 +655,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l filter -d 'Only some containers (until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
@@ -663,7 +663,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_sub
 complete -c rpod -n "__fish_rpod_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and not __fish_seen_subcommand_from create ls list inspect rm remove prune" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -681,7 +681,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l name -d 'Volume name' -r
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -690,7 +690,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only show volume names'
@@ -700,7 +700,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only show volume names'
@@ -709,14 +709,14 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output with a Go template' -r
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove volumes that only stopped containers use; a missing volume is no error'
@@ -724,7 +724,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove volumes that only stopped containers use; a missing volume is no error'
@@ -733,7 +733,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcom
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l filter -d 'Only some volumes (label=KEY[=VALUE], label!=KEY[=VALUE])' -r
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand volume; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused volumes, not just anonymous ones'
@@ -750,7 +750,7 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand pull" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand pull" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand pull" -s q -l quiet -d 'Print only the image ID'
@@ -760,7 +760,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand images" -l format -d 'Pretty-p
 complete -c rpod -n "__fish_rpod_using_subcommand images" -s f -l filter -d 'Filter output (dangling=BOOL, reference=PATTERN, label=KEY[=VALUE], before=IMAGE, since=IMAGE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand images" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand images" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand images" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand images" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand images" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
@@ -773,7 +773,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l format -d 'Pretty
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -s f -l filter -d 'Filter output (dangling=BOOL, reference=PATTERN, label=KEY[=VALUE], before=IMAGE, since=IMAGE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
@@ -784,7 +784,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -s h -l help -d 'Pri
 complete -c rpod -n "__fish_rpod_using_subcommand image-ls" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and not __fish_seen_subcommand_from pull ls list rm remove tag prune inspect history import" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -809,7 +809,7 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print only the image ID'
@@ -819,7 +819,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (dangling=BOOL, reference=PATTERN, label=KEY[=VALUE], before=IMAGE, since=IMAGE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
@@ -832,7 +832,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter output (dangling=BOOL, reference=PATTERN, label=KEY[=VALUE], before=IMAGE, since=IMAGE)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all images (rpod keeps no intermediate images, so the same list)'
@@ -843,7 +843,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the image even when it has several names'
@@ -851,7 +851,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove the image even when it has several names'
@@ -859,14 +859,14 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all images no container uses, not just dangling ones'
@@ -878,7 +878,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 image\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -888,7 +888,7 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Don\'t truncate output'
@@ -899,21 +899,21 @@ complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcomm
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -s m -l message -d 'Commit message stored in the image history' -r
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand tag" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand tag" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand rmi" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand rmi" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand rmi" -s f -l force -d 'Remove the image even when it has several names'
@@ -924,7 +924,7 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l format -d 'Pretty-print with a Go template, `table …`, or `json`' -r
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand history" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand history" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand history" -l no-trunc -d 'Don\'t truncate output'
@@ -936,7 +936,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l type -d 'Only look
 image\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand inspect" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -945,7 +945,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand import" -s c -l change -d 'App
 complete -c rpod -n "__fish_rpod_using_subcommand import" -s m -l message -d 'Commit message stored in the image history' -r
 complete -c rpod -n "__fish_rpod_using_subcommand import" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand import" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand import" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -957,7 +957,7 @@ false\t''"
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l cert-dir -d 'Directory of certificates (*.crt CAs, *.cert/*.key client pairs)' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand login" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand login" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand login" -l password-stdin -d 'Take the password from stdin'
@@ -965,7 +965,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand login" -s h -l help -d 'Print 
 complete -c rpod -n "__fish_rpod_using_subcommand login" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand logout" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand logout" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand logout" -s a -l all -d 'Remove the credentials of every registry'
@@ -974,7 +974,7 @@ complete -c rpod -n "__fish_rpod_using_subcommand logout" -s V -l version -d 'Pr
 complete -c rpod -n "__fish_rpod_using_subcommand info" -s f -l format -d 'Format the output with a Go template (or `json`)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand info" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand info" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand info" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand info" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -982,14 +982,14 @@ complete -c rpod -n "__fish_rpod_using_subcommand info" -s V -l version -d 'Prin
 complete -c rpod -n "__fish_rpod_using_subcommand version" -s f -l format -d 'Format the output with a Go template (or `json`)' -r
 complete -c rpod -n "__fish_rpod_using_subcommand version" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand version" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand version" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand version" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rpod -n "__fish_rpod_using_subcommand version" -s V -l version -d 'Print version'
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -l root -d 'Store root (images, layers, containers); default ~/.local/share/rpod' -r -F
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -l runroot -d 'Runtime state directory; default $XDG_RUNTIME_DIR/rpod' -r -F
-complete -c rpod -n "__fish_rpod_using_subcommand unshare" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
+complete -c rpod -n "__fish_rpod_using_subcommand unshare" -l storage-driver -d 'Rootfs driver of new containers; default overlay where it works, else fuse, else vfs' -r -f -a "overlay\t'Kernel overlayfs mounted inside the user namespace (records from before drivers were recorded are overlay ones)'
 vfs\t'A full copy of the image\'s layers per container'
 fuse\t'rpod\'s own union filesystem over FUSE'"
 complete -c rpod -n "__fish_rpod_using_subcommand unshare" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -17,8 +17,9 @@ pub struct Config {
     pub runroot: Option<PathBuf>,
     /// How many layers a pull fetches and unpacks at once.
     pub pull_parallelism: Option<usize>,
-    /// The rootfs driver of new containers (`overlay` or `vfs`); by
-    /// default overlay where it works, else vfs.
+    /// The rootfs driver of new containers (`overlay`, `fuse` or `vfs`);
+    /// by default overlay where it works, else fuse where `/dev/fuse`
+    /// opens, else vfs.
     pub storage_driver: Option<crate::rootfs::Driver>,
     /// The network of new containers when `--network` is not given
     /// (default `slirp4netns`).

@@ -57,7 +57,7 @@ pub struct Cli {
     /// Runtime state directory; default $XDG_RUNTIME_DIR/rpod
     #[arg(long, global = true, value_name = "DIR")]
     pub runroot: Option<PathBuf>,
-    /// Rootfs driver of new containers; default overlay where it works, else vfs
+    /// Rootfs driver of new containers; default overlay where it works, else fuse, else vfs
     #[arg(long = "storage-driver", global = true, value_name = "DRIVER")]
     pub storage_driver: Option<crate::rootfs::Driver>,
     #[command(subcommand)]
