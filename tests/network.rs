@@ -1005,6 +1005,13 @@ fn port_handler_rootlesskit_forwards_every_port_and_ends_with_its_container() {
     let id = env.ok(&["inspect", "--format", "{{.Id}}", "web"]);
     let runtime_dir = env.dir.join("run/rpod").join(id.trim());
     assert!(!runtime_dir.join("slirp4netns.sock").exists());
+    // A restart gives the same ports to a new forwarder.
+    let before = helpers(&env, "web", "rpod-port-forwarder");
+    env.ok(&["restart", "-t", "0", "web"]);
+    eventually("the restarted web server answers", || {
+        fetch((Ipv4Addr::LOCALHOST, port), "/index.html").is_ok_and(|body| body == "hello\n")
+    });
+    assert!(all_gone(&before));
     // A forwarder killed is reaped by the monitor (no zombie), and the
     // port goes with it.
     let forwarders = helpers(&env, "web", "rpod-port-forwarder");
