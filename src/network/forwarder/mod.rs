@@ -105,6 +105,7 @@ fn enter(routes: &[Route], namespaces: &Namespaces, ready: &OwnedFd) -> std::io:
             return Err(std::io::ErrorKind::Other.into());
         }
     }
+    let _ = rustix::thread::set_name(c"rpod-forwarder");
     crate::process::set_title("rpod-port-forwarder");
     // Six descriptors per TCP connection.
     crate::process::raise_open_files_limit();
@@ -144,7 +145,8 @@ fn close_all_but(kept: &mut [i32]) {
     unsafe { libc::syscall(libc::SYS_close_range, first, u32::MAX, 0u32) };
 }
 
-/// One thread per host socket; the calling thread then waits forever.
+/// One thread per host socket; the calling thread then sheds memory and
+/// waits forever.
 fn relay(routes: Vec<Route>) -> ! {
     for Route { listener, target } in routes {
         let spawned = match listener {
@@ -156,9 +158,13 @@ fn relay(routes: Vec<Route>) -> ! {
             unsafe { libc::_exit(1) };
         }
     }
-    loop {
-        std::thread::park();
-    }
+    // Like a monitor, it gives back what the start left it (the relaying
+    // threads fault back in what they use).
+    crate::memory::Shedding::survey().shed_then(|| {
+        loop {
+            std::thread::park();
+        }
+    })
 }
 
 /// The stack each relaying thread gets: they only move bytes.
