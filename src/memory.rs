@@ -93,8 +93,9 @@ fn drop_stack_below_here(stack: &Range<usize>, page_size: usize) {
     // Below this frame, so that the calls still to come keep theirs.
     let end = frame.saturating_sub(SPARE_STACK) & !(page_size - 1);
     if end > stack.start {
-        // SAFETY: the range lies below every live frame of this thread
-        // (the only one); it reads as zeroes when touched again.
+        // SAFETY: the range lies below every live frame of this thread,
+        // the main one (any other thread has a stack of its own); it
+        // reads as zeroes when touched again.
         unsafe { drop_pages(&(stack.start..end)) };
     }
 }

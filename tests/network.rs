@@ -21,6 +21,16 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A host port nobody listens on now on any IPv4 or IPv6 address (a
+/// dual-stack socket held it).
+fn free_port_on_ipv4_and_ipv6() -> u16 {
+    TcpListener::bind((Ipv6Addr::UNSPECIFIED, 0))
+        .expect("the tests need IPv6")
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The first of three consecutive host ports nobody listens on now.
 fn free_port_range() -> u16 {
     loop {
@@ -862,7 +872,7 @@ fn pasta_publishes_on_an_ipv6_address() {
     env.ok(&["rm", "-f", "six"]);
 
     // `[::]` is every IPv6 address only: the IPv4 port stays free.
-    let port = free_port();
+    let port = free_port_on_ipv4_and_ipv6();
     serve_on("any6", "[::]", port);
     assert!(TcpListener::bind((Ipv4Addr::UNSPECIFIED, port)).is_ok());
     env.ok(&["rm", "-f", "any6"]);
@@ -905,7 +915,7 @@ fn slirp4netns_publishes_on_an_ipv6_address_through_rpods_forwarder() {
     let env = TestEnv::new();
     let loopback6 = std::net::IpAddr::V6(Ipv6Addr::LOCALHOST);
     // One port number on IPv6 and on IPv4: two ports, as with Docker.
-    let port = free_port();
+    let port = free_port_on_ipv4_and_ipv6();
     let published = [format!("[::]:{port}:80"), format!("{port}:80")];
     start_web(
         &env,
@@ -1007,6 +1017,7 @@ fn port_handler_rootlesskit_forwards_every_port_and_ends_with_its_container() {
     assert!(!runtime_dir.join("slirp4netns.sock").exists());
     // A restart gives the same ports to a new forwarder.
     let before = helpers(&env, "web", "rpod-port-forwarder");
+    assert_eq!(before.len(), 1);
     env.ok(&["restart", "-t", "0", "web"]);
     eventually("the restarted web server answers", || {
         fetch((Ipv4Addr::LOCALHOST, port), "/index.html").is_ok_and(|body| body == "hello\n")
@@ -1037,6 +1048,7 @@ fn port_handler_rootlesskit_forwards_every_port_and_ends_with_its_container() {
         port,
     );
     let forwarders = helpers(&env, "orphan", "rpod-port-forwarder");
+    assert_eq!(forwarders.len(), 1);
     kill9(&env, "orphan", "{{.State.ConmonPid}}");
     eventually("the forwarder ends with the monitor", || {
         all_gone(&forwarders)
@@ -1048,7 +1060,7 @@ fn port_handler_rootlesskit_forwards_every_port_and_ends_with_its_container() {
     let debian = env.image("library/debian:minbase");
     env.ok(&["pull", "-q", &debian]);
     let loopback = std::net::IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let port = free_udp_port(loopback);
+    let port = free_udp_port(Ipv4Addr::UNSPECIFIED.into());
     let published = format!("{port}:9000/udp");
     let run = ["run", "-d", "--network", network, "-p", &published];
     env.ok(&[&run[..], &[&debian, "perl", "-e", UDP_ECHO]].concat());

@@ -51,8 +51,8 @@ impl Namespaces {
     }
 
     /// Runs `work` in a fork of the monitor that has entered the
-    /// namespaces, and waits for it; `work`'s error comes back as a
-    /// failure without its detail.
+    /// namespaces, and waits for it; an error comes back as its errno
+    /// (the child's exit code).
     pub(super) fn run_inside(&self, work: impl FnOnce() -> std::io::Result<()>) -> Result<()> {
         // SAFETY: the monitor is single-threaded; the child only enters
         // the namespaces, runs `work` and leaves with `_exit`.
@@ -63,15 +63,18 @@ impl Namespaces {
         if pid == 0 {
             let code = match self.enter().and_then(|()| work()) {
                 Ok(()) => 0,
-                Err(_) => 1,
+                Err(e) => e
+                    .raw_os_error()
+                    .filter(|n| (1..=255).contains(n))
+                    .unwrap_or(libc::EIO),
             };
             // SAFETY: leaving the forked child without the monitor's destructors.
             unsafe { libc::_exit(code) }
         }
         let pid = rustix::process::Pid::from_raw(pid).context("fork returned an invalid pid")?;
-        match crate::process::wait_exit_code(pid) {
-            Ok(0) => Ok(()),
-            _ => bail!("it failed in the container's network namespace"),
+        match crate::process::wait_exit_code(pid)? {
+            0 => Ok(()),
+            errno => Err(std::io::Error::from_raw_os_error(errno).into()),
         }
     }
 }

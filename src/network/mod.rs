@@ -3,7 +3,8 @@
 //! that a user-mode helper (slirp4netns, or pasta) connects to the host
 //! through the host's sockets, or shares one that exists: the host's,
 //! another container's, or one named by path. Ports are published by the
-//! helper, which listens on the host and forwards into the namespace.
+//! helper, which listens on the host and forwards into the namespace, or
+//! by rpod's own forwarder where slirp4netns cannot or is not asked to.
 
 mod etc;
 mod forwarder;
@@ -121,7 +122,8 @@ enum Helper {
 }
 
 impl Attached {
-    /// Tells the helper to end, without waiting for it.
+    /// Tells the helper to end, without waiting for it, and kills the
+    /// forwarder (reaped at once: it has no clean-up to do).
     pub fn stop(&mut self) {
         if let Some(forwarder) = &mut self.forwarder {
             forwarder.stop();

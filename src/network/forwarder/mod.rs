@@ -171,9 +171,8 @@ fn relay(routes: Vec<Route>) -> ! {
 const THREAD_STACK: usize = 64 * 1024;
 
 /// Starts `work` on a thread of its own.
-fn on_thread(work: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+fn on_thread(work: impl FnOnce() + Send + 'static) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .stack_size(THREAD_STACK)
         .spawn(work)
-        .map(drop)
 }

@@ -42,6 +42,7 @@ pub(super) fn spawn(listener: TcpListener, target: SocketAddr) -> std::io::Resul
             }
         }
     })
+    .map(drop)
 }
 
 /// One of a port's `MOST_CONNECTIONS`, given back when dropped.
@@ -61,8 +62,9 @@ impl Drop for Slot {
     }
 }
 
-/// Relays one client to a new connection to `target`, both ways; a
-/// target that refuses closes the client.
+/// Relays one client to a new connection to `target`, both ways, and
+/// returns once both directions have ended (so that the connection holds
+/// its slot until then); a target that refuses closes the client.
 fn connect(client: TcpStream, target: SocketAddr) {
     let Ok(inside) = TcpStream::connect(target) else {
         return;
@@ -75,11 +77,11 @@ fn connect(client: TcpStream, target: SocketAddr) {
     let client = Arc::new(client);
     let inside = Arc::new(inside);
     let (to_inside, from_inside) = (Arc::clone(&client), Arc::clone(&inside));
-    let incoming = super::on_thread(move || pump(&to_inside, &from_inside));
-    if incoming.is_err() {
+    let Ok(incoming) = super::on_thread(move || pump(&to_inside, &from_inside)) else {
         return;
-    }
+    };
     pump(&inside, &client);
+    let _ = incoming.join();
 }
 
 /// Moves what `from` sends to `to` until `from` has sent everything,

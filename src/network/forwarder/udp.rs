@@ -2,7 +2,9 @@
 //! a socket of its own inside, connected to the target, so that replies
 //! find their way back; a client whose traffic stops, both ways, for
 //! one to two `IDLE` periods is forgotten, as a connection-tracking
-//! entry would be.
+//! entry would be. Replies leave from the host address the kernel's
+//! routing picks for the client, which on a host with several addresses
+//! in one family may not be the one the client sent to.
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
@@ -45,6 +47,7 @@ pub(super) fn spawn(host: UdpSocket, target: SocketAddr) -> std::io::Result<()> 
             }
         }
     })
+    .map(drop)
 }
 
 /// The socket inside for `client`, marked as used: the one it has, or a
