@@ -2,7 +2,8 @@
 # Network benchmarks, rpod beside Podman in one run, as the unprivileged
 # test user (issue 4, point 7):
 #   1. start latency of the default network (slirp4netns) and of pasta
-#      over `--network none`: `run --rm IMAGE true` each way;
+#      over `--network none`: `run --rm IMAGE true` each way, and with a
+#      published port (slirp4netns's forwarding, rpod's forwarder);
 #   2. container -> host TCP throughput with iperf3 through slirp4netns
 #      (the host's iperf3 and its libraries are bound into a Debian
 #      container read-only);
@@ -24,11 +25,13 @@ done
 host=\$(ip -4 -o addr show scope global | awk '{split(\$4, a, "/"); print a[1]; exit}')
 gateway=\$(ip -4 route show default | awk '{print \$3; exit}')
 
-echo '### 1. Start latency: default network (slirp4netns), pasta, none'
+echo '### 1. Start latency: default network (slirp4netns), pasta, none, with -p'
 hyperfine -N --warmup 3 --runs $runs --export-markdown $work/start.md --export-json $work/start.json \\
   "\$R run --rm --network none $busybox true" \\
   "\$R run --rm $busybox true" \\
   "\$R run --rm --network pasta $busybox true" \\
+  "\$R run --rm -p 18181:80 $busybox true" \\
+  "\$R run --rm --network slirp4netns:port_handler=rootlesskit -p 18183:80 $busybox true" \\
   \${P:+"podman run --rm --network none $busybox true"} \\
   \${P:+"podman run --rm --network slirp4netns $busybox true"} >/dev/null
 cat $work/start.md

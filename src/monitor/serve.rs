@@ -444,11 +444,12 @@ impl Relay {
             {
                 // No helper outlives the run it served. Published ports
                 // must be free again once the container shows as ended;
-                // a helper without any is only told now, and waited for
-                // once the clients have heard the end (its sandbox takes
-                // a while to go).
+                // a helper that has let go of them (or never had any) is
+                // only told now, and waited for once the clients have
+                // heard the end (its sandbox takes a while to go).
+                let released = self.network.as_mut().is_none_or(|n| n.release_ports());
                 match &mut self.network {
-                    Some(network) if network.ports.is_empty() => network.stop(),
+                    Some(network) if released => network.stop(),
                     _ => self.network = None,
                 }
                 return code;

@@ -135,6 +135,21 @@ impl Attached {
         }
     }
 
+    /// Lets go of the published host ports now, where that needs no wait
+    /// for the helper to exit: slirp4netns drops them on request and the
+    /// forwarder is killed. Returns whether they are all free (pasta
+    /// holds its own until it exits).
+    pub fn release_ports(&mut self) -> bool {
+        if let Some(forwarder) = &mut self.forwarder {
+            forwarder.stop();
+        }
+        match &mut self.helper {
+            Some(Helper::Slirp(slirp)) => slirp.remove_hostfwds().is_ok(),
+            Some(Helper::Pasta(_)) => self.ports.is_empty(),
+            None => true,
+        }
+    }
+
     /// After a SIGCHLD: a helper that lost its guard is ended (pasta's;
     /// slirp4netns needs none, it watches its exit pipe), and a dead
     /// forwarder reaped.

@@ -221,6 +221,8 @@ pub struct Slirp {
     runtime_dir: PathBuf,
     /// Where published ports lead.
     guest_address: Ipv4Addr,
+    /// The API's IDs of the ports it publishes.
+    forwards: Vec<u64>,
 }
 
 /// slirp4netns's API socket, in the container's runtime directory (its
@@ -303,6 +305,7 @@ impl Slirp {
             exit: Some(exit_write),
             runtime_dir: runtime_dir.to_path_buf(),
             guest_address: options.guest_address(),
+            forwards: Vec::new(),
         };
         if let Err(e) = wait_ready(&ready_read) {
             // Before it is ready it does not watch its exit pipe.
@@ -317,7 +320,7 @@ impl Slirp {
     /// Publishes `binding` (its host port is no longer 0) through the API
     /// socket.
     pub fn add_hostfwd(&mut self, binding: &PortBinding) -> Result<()> {
-        let request = serde_json::json!({
+        let reply = self.ask(serde_json::json!({
             "execute": "add_hostfwd",
             "arguments": {
                 "proto": binding.protocol,
@@ -326,7 +329,44 @@ impl Slirp {
                 "guest_addr": self.guest_address.to_string(),
                 "guest_port": binding.container_port,
             }
-        });
+        }))?;
+        if let Some(error) = reply.get("error") {
+            let reason = error["desc"].as_str().unwrap_or("refused");
+            bail!(
+                "cannot publish {}:{}/{}: {reason} (is the host port in use?)",
+                binding.host_ip_text(),
+                binding.host_port,
+                binding.protocol
+            );
+        }
+        let id = reply["return"]["id"].as_u64();
+        self.forwards
+            .push(id.context("slirp4netns gave no ID for a published port")?);
+        Ok(())
+    }
+
+    /// Lets go of every published host port at once, without waiting
+    /// for slirp4netns to exit (its sandbox takes a while to go).
+    pub fn remove_hostfwds(&mut self) -> Result<()> {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            // Gone already, and its ports with it.
+            self.forwards.clear();
+        }
+        while let Some(&id) = self.forwards.last() {
+            let request = serde_json::json!({
+                "execute": "remove_hostfwd",
+                "arguments": { "id": id }
+            });
+            if let Some(error) = self.ask(request)?.get("error") {
+                bail!("slirp4netns kept a published port: {error}");
+            }
+            self.forwards.pop();
+        }
+        Ok(())
+    }
+
+    /// One request to the API socket, and its answer.
+    fn ask(&self, request: serde_json::Value) -> Result<serde_json::Value> {
         let mut socket = self
             .connect()
             .context("cannot reach slirp4netns's API socket")?;
@@ -338,18 +378,7 @@ impl Slirp {
         socket.shutdown(std::net::Shutdown::Write)?;
         let mut reply = String::new();
         socket.read_to_string(&mut reply)?;
-        let reply: serde_json::Value =
-            serde_json::from_str(&reply).context("slirp4netns gave an unreadable answer")?;
-        if let Some(error) = reply.get("error") {
-            let reason = error["desc"].as_str().unwrap_or("refused");
-            bail!(
-                "cannot publish {}:{}/{}: {reason} (is the host port in use?)",
-                binding.host_ip_text(),
-                binding.host_port,
-                binding.protocol
-            );
-        }
-        Ok(())
+        serde_json::from_str(&reply).context("slirp4netns gave an unreadable answer")
     }
 
     fn connect(&self) -> std::io::Result<std::os::unix::net::UnixStream> {
