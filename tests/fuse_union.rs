@@ -313,7 +313,10 @@ fn build_probe(dir: &Path) -> std::path::PathBuf {
 /// `mmap` writes to a file of the image, racing exclusive creates,
 /// `O_TMPFILE` (`EOPNOTSUPP`: `fuser` has no tmpfile request), holes
 /// and `fallocate`, a unix socket bound in the union, `statfs`, and the
-/// link counts of merged directories (the kernel overlay shows 1).
+/// link counts of merged directories (the kernel overlay shows 1), and
+/// a missing SELinux label, which reads as not supported (`EOPNOTSUPP`,
+/// the kernel overlay says `ENODATA`) so that `ls -l` stops asking for
+/// it, while other missing xattrs stay `ENODATA`.
 #[test]
 fn calls_beyond_busybox_behave_under_fuse() {
     let env = TestEnv::new();
@@ -328,10 +331,12 @@ fn calls_beyond_busybox_behave_under_fuse() {
         /probe socket /data/sock && stat -c %F /data/sock
         stat -c '%h %n' /data /data/opaque && mkdir /data/d1 /data/d2 && stat -c %h /data \
           && rmdir /data/d1 && mv /data/d2 /data/opaque/ && stat -c %h /data /data/opaque
+        /probe xattr /data/changed.txt security.selinux; /probe xattr /data/changed.txt user.none
+        /probe xattr /data/xattr.txt user.rpodtest
         stat -f -c %S / && stat -f -c %b / | grep -vx 0";
     let said = on_fuse(&env, &["-v", &mount], &image, script);
-    let block_size = said.lines().nth(15).unwrap_or("").to_string();
-    let blocks = said.lines().nth(16).unwrap_or("").to_string();
+    let block_size = said.lines().nth(18).unwrap_or("").to_string();
+    let blocks = said.lines().nth(19).unwrap_or("").to_string();
     assert_eq!(
         said,
         format!(
@@ -341,6 +346,7 @@ fn calls_beyond_busybox_behave_under_fuse() {
              data at 1048576, hole at 0, allocated\n8\t/data/holes\n\
              ping\nsocket\n\
              7 /data\n3 /data/opaque\n9\n7\n4\n\
+             errno 95\nerrno 61\nhello\n\
              {block_size}\n{blocks}\n"
         )
     );

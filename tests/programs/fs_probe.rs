@@ -1,7 +1,7 @@
 //! A small static program the FUSE tests run inside containers, for the
 //! filesystem calls busybox has no command for: shared `mmap` writes,
-//! racing `O_CREAT|O_EXCL` opens, `O_TMPFILE`, holes and `fallocate`, and
-//! a unix socket bound in the union. It depends on nothing but `std` and
+//! racing `O_CREAT|O_EXCL` opens, `O_TMPFILE`, holes and `fallocate`, a
+//! unix socket bound in the union, and reading one extended attribute. It depends on nothing but `std` and
 //! the C library it links statically, so `rustc` alone builds it.
 //!
 //! Each command prints what it saw on one line, errors as their errno.
@@ -21,6 +21,7 @@ unsafe extern "C" {
     fn lseek(fd: i32, offset: i64, whence: i32) -> i64;
     fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> i32;
     fn linkat(olddir: i32, old: *const i8, newdir: i32, new: *const i8, flags: i32) -> i32;
+    fn lgetxattr(path: *const i8, name: *const i8, value: *mut c_void, size: usize) -> isize;
 }
 
 const PROT_READ_WRITE: i32 = 0x1 | 0x2;
@@ -131,6 +132,18 @@ fn socket(path: &str) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&got).into_owned())
 }
 
+/// The value of the extended attribute `name` of `path` (not followed).
+fn xattr(path: &str, name: &str) -> Result<String, Error> {
+    let (path, name) = (CString::new(path)?, CString::new(name)?);
+    let mut value = [0u8; 256];
+    // SAFETY: two NUL-terminated strings and a buffer of the size given.
+    let len = unsafe { lgetxattr(path.as_ptr(), name.as_ptr(), value.as_mut_ptr().cast(), 256) };
+    if len < 0 {
+        return Err(Error::last_os_error());
+    }
+    Ok(String::from_utf8_lossy(&value[..len as usize]).into_owned())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
@@ -140,6 +153,7 @@ fn main() {
         "tmpfile" => tmpfile(arg(1), arg(2)),
         "holes" => holes(arg(1)),
         "socket" => socket(arg(1)),
+        "xattr" => xattr(arg(1), arg(2)),
         other => Err(Error::other(format!("unknown command {other:?}"))),
     };
     match outcome {

@@ -485,7 +485,11 @@ impl Union {
         .map(drop)
     }
 
-    /// An xattr of what the inode shows.
+    /// An xattr of what the inode shows. A missing SELinux label reads
+    /// as not supported, as on a filesystem without labels: a rootless
+    /// container can never set one, the kernel caches no xattr of a FUSE
+    /// file, and GNU `ls -l` asks every path for it unless told so once
+    /// per filesystem (a round trip per path otherwise).
     pub fn get_xattr(&self, ino: Ino, name: &OsStr) -> Result<Vec<u8>> {
         if refuse_overlay_xattr(name).is_err() {
             return Err(errno(libc::ENODATA));
@@ -493,9 +497,10 @@ impl Union {
         let _namespace = self.reading();
         let (path, presence) = self.locate(ino)?;
         let at = self.layers.proc_path(presence.top(), &path);
-        Ok(read_growing(|buf| {
-            rustix::fs::lgetxattr(at.as_c_str(), name, buf)
-        })?)
+        match read_growing(|buf| rustix::fs::lgetxattr(at.as_c_str(), name, buf)) {
+            Err(rustix::io::Errno::NODATA) if name == SELINUX_LABEL => Err(errno(libc::EOPNOTSUPP)),
+            read => Ok(read?),
+        }
     }
 
     /// The xattr names of what the inode shows, NUL-terminated each,
@@ -529,6 +534,8 @@ impl Union {
 }
 
 const OVERLAY_XATTRS: &[u8] = b"user.overlay.";
+/// The xattr SELinux keeps a file's label in.
+const SELINUX_LABEL: &str = "security.selinux";
 
 fn refuse_overlay_xattr(name: &OsStr) -> Result<()> {
     if name.as_bytes().starts_with(OVERLAY_XATTRS) {
