@@ -16,6 +16,15 @@ trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 install -m 755 "$rpod" "$work/rpod"
 mkdir -m 700 "$work/run" "$work/home"
 chown -R "$user" "$work"
+# Where the root filesystem benchmarks keep stores, layers and upper
+# directories: the work directory, or with BENCH_FS_STORE=/dev/shm a new
+# directory there (tmpfs: no disk, whose speed swings, in the figures).
+store=$work
+if [ -n "${BENCH_FS_STORE:-}" ]; then
+    store=$(mktemp -d "$BENCH_FS_STORE/rb-store.XXXXXX")
+    chown "$user" "$store"
+    trap 'rm -rf "$work" "$store" 2>/dev/null || true' EXIT
+fi
 
 prologue() {
     cat <<PROLOGUE

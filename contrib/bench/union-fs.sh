@@ -19,7 +19,10 @@
 # contrib/setup-test-env.sh. BENCH_FS_RUNS sets the runs per command (5),
 # BENCH_FS_ONLY a list of benchmarks by name (tar create find stat ls
 # write readback). BENCH_FS_BEFORE=/path/to/an/older/rpod measures that
-# binary's FUSE driver against this one's instead, in the same runs. Results go to stdout (Markdown).
+# binary's FUSE driver against this one's instead, in the same runs.
+# BENCH_FS_STORE=/dev/shm puts the stores, layers and upper directories
+# in a new directory there (tmpfs: no disk, whose speed swings from run
+# to run, in the figures). Results go to stdout (Markdown).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 image=127.0.0.1:5000/library/debian:minbase
@@ -28,10 +31,11 @@ only=${BENCH_FS_ONLY:-}
 before=${BENCH_FS_BEFORE:-}
 [ -z "$before" ] || install -m 755 -o "$user" "$before" "$work/rpod-before"
 { prologue; cat <<SCRIPT
+export RPOD_ROOT=$store/rpod-store
 \$R pull -q --tls-verify=false $image >/dev/null
 data=\$(\$R image inspect --format '{{.GraphDriver.Data.UpperDir}}:{{.GraphDriver.Data.LowerDir}}' $image)
 lowers=\${data%:}
-mkdir -p $work/mnt $work/upper $work/work
+mkdir -p $store/mnt $store/upper $store/work
 
 # A workload in a container on the kernel overlay or on rpod's FUSE union.
 in_rpod() { echo "\$R run --rm --network none --storage-driver \$1 $image sh -c '\$2'"; }
@@ -41,12 +45,12 @@ in_rpod() { echo "\$R run --rm --network none --storage-driver \$1 $image sh -c 
 in_chroot() {
   local mount
   case \$1 in
-    overlay) mount="mount -t overlay overlay -o lowerdir=\$lowers,upperdir=$work/upper/u,workdir=$work/work/w,userxattr $work/mnt" ;;
-    fuse-overlayfs) mount="fuse-overlayfs -o lowerdir=\$lowers,upperdir=$work/upper/u,workdir=$work/work/w $work/mnt" ;;
+    overlay) mount="mount -t overlay overlay -o lowerdir=\$lowers,upperdir=$store/upper/u,workdir=$store/work/w,userxattr $store/mnt" ;;
+    fuse-overlayfs) mount="fuse-overlayfs -o lowerdir=\$lowers,upperdir=$store/upper/u,workdir=$store/work/w $store/mnt" ;;
   esac
   # dd needs /dev/zero: the host's /dev, as a container has its own.
-  mount="\$mount && mount --rbind /dev $work/mnt/dev"
-  echo "\$R unshare sh -c 'rm -rf $work/upper/u $work/work/w && mkdir $work/upper/u $work/work/w && \$mount || exit 1; /usr/sbin/chroot $work/mnt sh -c \"\$2\"; s=\\\$?; umount -R $work/mnt; exit \\\$s'"
+  mount="\$mount && mount --rbind /dev $store/mnt/dev"
+  echo "\$R unshare sh -c 'rm -rf $store/upper/u $store/work/w && mkdir $store/upper/u $store/work/w && \$mount || exit 1; /usr/sbin/chroot $store/mnt sh -c \"\$2\"; s=\\\$?; umount -R $store/mnt; exit \\\$s'"
 }
 
 bench() {
