@@ -316,7 +316,9 @@ fn build_probe(dir: &Path) -> std::path::PathBuf {
 /// link counts of merged directories (the kernel overlay shows 1), and
 /// a missing SELinux label, which reads as not supported (`EOPNOTSUPP`,
 /// the kernel overlay says `ENODATA`) so that `ls -l` stops asking for
-/// it, while other missing xattrs stay `ENODATA`.
+/// it, while other missing xattrs stay `ENODATA`. Files made with
+/// set-ID bits in `open`'s mode, by root and by another user, keep them
+/// and get their owner (and a set-group-ID directory's group).
 #[test]
 fn calls_beyond_busybox_behave_under_fuse() {
     let env = TestEnv::new();
@@ -351,6 +353,18 @@ fn calls_beyond_busybox_behave_under_fuse() {
         )
     );
     assert!(block_size.parse::<u32>().is_ok_and(|b| b >= 512), "{said}");
+    let script = "umask 0 && /probe create /data/setgid-dir/root-made 2640 \
+        && /probe create /data/setgid-dir/plain 640 \
+        && stat -c '%a %u:%g %n' /data/setgid-dir/root-made /data/setgid-dir/plain";
+    let said = on_fuse(&env, &["-v", &mount], &image, script);
+    assert_eq!(
+        said,
+        "created\ncreated\n2640 0:1000 /data/setgid-dir/root-made\n640 0:1000 /data/setgid-dir/plain\n"
+    );
+    let script = "umask 0 && /probe create /data/sticky-dir/user-made 4755 \
+        && stat -c '%a %u:%g' /data/sticky-dir/user-made";
+    let said = on_fuse(&env, &["--user", "1000:1000", "-v", &mount], &image, script);
+    assert_eq!(said, "created\n4755 1000:1000\n");
 }
 
 /// Directories read in many requests (the kernel asks a few dozen

@@ -1,7 +1,8 @@
 //! A small static program the FUSE tests run inside containers, for the
 //! filesystem calls busybox has no command for: shared `mmap` writes,
 //! racing `O_CREAT|O_EXCL` opens, `O_TMPFILE`, holes and `fallocate`, a
-//! unix socket bound in the union, and reading one extended attribute. It depends on nothing but `std` and
+//! unix socket bound in the union, reading one extended attribute, and
+//! creating a file with a mode of its own. It depends on nothing but `std` and
 //! the C library it links statically, so `rustc` alone builds it.
 //!
 //! Each command prints what it saw on one line, errors as their errno.
@@ -132,6 +133,13 @@ fn socket(path: &str) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&got).into_owned())
 }
 
+/// Creates `path` with the (octal) `mode` given to `open` itself.
+fn create(path: &str, mode: &str) -> Result<String, Error> {
+    let mode = u32::from_str_radix(mode, 8).map_err(Error::other)?;
+    OpenOptions::new().write(true).create_new(true).mode(mode).open(path)?;
+    Ok("created".to_string())
+}
+
 /// The value of the extended attribute `name` of `path` (not followed).
 fn xattr(path: &str, name: &str) -> Result<String, Error> {
     let (path, name) = (CString::new(path)?, CString::new(name)?);
@@ -154,6 +162,7 @@ fn main() {
         "holes" => holes(arg(1)),
         "socket" => socket(arg(1)),
         "xattr" => xattr(arg(1), arg(2)),
+        "create" => create(arg(1), arg(2)),
         other => Err(Error::other(format!("unknown command {other:?}"))),
     };
     match outcome {

@@ -168,6 +168,11 @@ impl Union {
 /// later creates go straight to staging. A server serves one `upper/`.
 static UNNAMED_REFUSED: AtomicBool = AtomicBool::new(false);
 
+/// Set once the kernel refused to link a descriptor by itself
+/// (`AT_EMPTY_PATH` without `CAP_DAC_READ_SEARCH`, before Linux 6.10):
+/// later links name it through `/proc/self/fd`, a slower lookup.
+static EMPTY_PATH_LINK_REFUSED: AtomicBool = AtomicBool::new(false);
+
 /// Makes the file `path` in `upper/` with `mode`, owned by `uid`:`gid`,
 /// unnamed in its directory first and then linked in; returns it open
 /// for reading and writing, or `None` where the filesystem of `upper/`
@@ -185,11 +190,13 @@ fn create_in_place(
     }
     let dir = layers::split(path).0;
     let sync = open_flags & (OFlags::SYNC | OFlags::DSYNC);
+    // Made with its permission bits (the server's umask is 0); the
+    // set-ID and sticky bits come after the owner, which would drop them.
     let fd = match rustix::fs::openat(
         layers.upper(),
         layers::at(dir),
         OFlags::TMPFILE | OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC | sync,
-        Mode::from_raw_mode(0o600),
+        Mode::from_raw_mode(mode & 0o777),
     ) {
         Ok(fd) => fd,
         Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => {
@@ -198,15 +205,33 @@ fn create_in_place(
         }
         Err(e) => return Err(e.into()),
     };
-    rustix::fs::fchown(&fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)))?;
-    rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode & 0o7777))?;
+    let made = rustix::fs::fstat(&fd)?;
+    if (made.st_uid, made.st_gid) != (uid, gid) {
+        rustix::fs::fchown(&fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)))?;
+    }
+    if mode & 0o7000 != 0 {
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode & 0o7777))?;
+    }
+    link_in(&fd, layers, path)?;
+    Ok(Some(fd))
+}
+
+/// Gives the unnamed file `fd` the name `path` in `upper/`.
+fn link_in(fd: &OwnedFd, layers: &Layers, path: &[u8]) -> Result<()> {
+    let to = layers::at(path);
+    if !EMPTY_PATH_LINK_REFUSED.load(Ordering::Relaxed) {
+        match rustix::fs::linkat(fd, "", layers.upper(), to, AtFlags::EMPTY_PATH) {
+            Err(Errno::NOENT) => EMPTY_PATH_LINK_REFUSED.store(true, Ordering::Relaxed),
+            linked => return Ok(linked?),
+        }
+    }
     let unnamed = format!("/proc/self/fd/{}", fd.as_raw_fd());
     rustix::fs::linkat(
         rustix::fs::CWD,
         unnamed.as_str(),
         layers.upper(),
-        layers::at(path),
+        to,
         AtFlags::SYMLINK_FOLLOW,
     )?;
-    Ok(Some(fd))
+    Ok(())
 }
