@@ -12,24 +12,26 @@ rpod=${RPOD_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/target/rele
 # runroot over 50 characters (`podman run` then waits 20 s for it), and
 # Podman's slirp4netns API socket path must stay under 108.
 work=$(mktemp -d /var/tmp/rb.XXXXXX)
-trap 'rm -rf "$work" 2>/dev/null || true' EXIT
+store=
+trap 'rm -rf "$work" ${store:+"$store"} 2>/dev/null || true' EXIT
 install -m 755 "$rpod" "$work/rpod"
 mkdir -m 700 "$work/run" "$work/home"
 chown -R "$user" "$work"
-# Where the root filesystem benchmarks keep stores, layers and upper
-# directories: the work directory, or with BENCH_FS_STORE=/dev/shm a new
-# directory there (tmpfs: no disk, whose speed swings, in the figures).
-store=$work
+# Where the stores, layers and upper directories go: the work directory,
+# or with BENCH_FS_STORE=/dev/shm a new directory there (tmpfs: no disk,
+# whose speed swings, in the figures; the overlays' user.* xattrs on
+# tmpfs need Linux 6.6 or later).
 if [ -n "${BENCH_FS_STORE:-}" ]; then
     store=$(mktemp -d "$BENCH_FS_STORE/rb-store.XXXXXX")
     chown "$user" "$store"
-    trap 'rm -rf "$work" "$store" 2>/dev/null || true' EXIT
+else
+    store=$work
 fi
 
 prologue() {
     cat <<PROLOGUE
 set -euo pipefail
-export HOME=$work/home PATH=/usr/bin:/bin XDG_RUNTIME_DIR=$work/run RPOD_ROOT=$work/rpod-store
+export HOME=$work/home PATH=/usr/bin:/bin XDG_RUNTIME_DIR=$work/run RPOD_ROOT=$store/rpod-store
 export XDG_CONFIG_HOME=$work/home/.config
 mkdir -p \$XDG_CONFIG_HOME/containers
 # cgroupfs and no event log (there is no systemd user session), and a

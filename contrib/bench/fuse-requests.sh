@@ -14,8 +14,10 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 image=127.0.0.1:5000/library/debian:minbase
+# The server's reads and writes only (the kernel filters on the name).
 events=(-e fuse:fuse_request_send -e fuse:fuse_request_end
-  -e syscalls:sys_exit_read -e syscalls:sys_enter_writev)
+  -e syscalls:sys_exit_read --filter 'comm ~ "fuser-*"'
+  -e syscalls:sys_enter_writev --filter 'comm ~ "fuser-*"')
 
 # `perf script` lines in, one line per answered request out:
 # KIND ROUND-TRIP-µs SERVER-µs (the server's part is "-" when unknown).
@@ -44,7 +46,7 @@ median() {
 
 count() { # NAME TITLE SCRIPT: the workload's requests by kind, most first
   local name=$1
-  { prologue; echo "export RPOD_ROOT=$store/rpod-store"
+  { prologue
     printf '$R run --rm --network none --storage-driver fuse %s sh -c %q\n' "$image" "$3"; } > "$work/$name.sh"
   chown "$user" "$work/$name.sh"
   if ! perf record -q "${events[@]}" -a -o "$work/$name.data" -- \
@@ -54,11 +56,16 @@ count() { # NAME TITLE SCRIPT: the workload's requests by kind, most first
     cat "$work/$name.log" >&2
     exit 1
   fi
-  perf script -i "$work/$name.data" 2>/dev/null | timings > "$work/$name.times"
+  perf script -i "$work/$name.data" 2>/dev/null > "$work/$name.script"
+  timings < "$work/$name.script" > "$work/$name.times"
+  # Linux 6.15 to 6.17 trace a request's send before giving it its
+  # number, so no end matches it there: the counts stand, the times not.
+  [ -s "$work/$name.times" ] || echo "$2: no request end matched its send: no times" >&2
   echo; echo "### $2"
   echo '| requests | kind | round trip (median) | in the server (median) | all round trips |'
   echo '|---:|:---|---:|---:|---:|'
-  awk '{ print $1 }' "$work/$name.times" | sort | uniq -c | sort -rn | while read -r n kind; do
+  { grep -oE 'fuse_request_send: .*\(FUSE_[A-Z_]*\)' "$work/$name.script" || true; } |
+    grep -oE 'FUSE_[A-Z_]*' | sort | uniq -c | sort -rn | while read -r n kind; do
     local trip server total
     trip=$(awk -v k="$kind" '$1 == k { print $2 }' "$work/$name.times" | median)
     server=$(awk -v k="$kind" '$1 == k { print $3 }' "$work/$name.times" | median)
@@ -66,8 +73,7 @@ count() { # NAME TITLE SCRIPT: the workload's requests by kind, most first
     echo "| $n | $kind | $trip µs | $server µs | $total ms |"
   done
 }
-{ prologue; echo "export RPOD_ROOT=$store/rpod-store"
-  echo "\$R pull -q --tls-verify=false $image >/dev/null"; } > "$work/pull.sh"
+{ prologue; echo "\$R pull -q --tls-verify=false $image >/dev/null"; } > "$work/pull.sh"
 run_as_user "$work/pull.sh"
 count tar "1. tar c /" "tar c --one-file-system / 2>/dev/null | cat >/dev/null"
 count create "2. create + unlink 3000 files" "mkdir /t && cd /t && seq 3000 | xargs touch && seq 3000 | xargs rm"

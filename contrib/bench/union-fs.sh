@@ -7,8 +7,8 @@
 #   3. a `find` walk of the tree;
 #   4. a `git status`-like stat storm: an lstat of every path under /usr
 #      (`find -printf` of sizes and mtimes), three times over;
-#   4b. `ls -lR /usr` three times over (an lstat and an xattr query,
-#      `security.selinux`, of every path);
+#   4b. `ls -lR /usr` three times over (an lstat of every path, and its
+#      `security.selinux` xattr until the filesystem says it has none);
 #   5. 1 GiB sequential write (fsync'd), then
 #   6. reading it back (from the page cache: the user cannot drop it).
 # Each on the kernel overlay and on rpod's FUSE union (`rpod run
@@ -31,7 +31,6 @@ only=${BENCH_FS_ONLY:-}
 before=${BENCH_FS_BEFORE:-}
 [ -z "$before" ] || install -m 755 -o "$user" "$before" "$work/rpod-before"
 { prologue; cat <<SCRIPT
-export RPOD_ROOT=$store/rpod-store
 \$R pull -q --tls-verify=false $image >/dev/null
 data=\$(\$R image inspect --format '{{.GraphDriver.Data.UpperDir}}:{{.GraphDriver.Data.LowerDir}}' $image)
 lowers=\${data%:}

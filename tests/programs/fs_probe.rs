@@ -2,8 +2,9 @@
 //! filesystem calls busybox has no command for: shared `mmap` writes,
 //! racing `O_CREAT|O_EXCL` opens, `O_TMPFILE`, holes and `fallocate`, a
 //! unix socket bound in the union, reading one extended attribute, and
-//! creating a file with a mode of its own. It depends on nothing but `std` and
-//! the C library it links statically, so `rustc` alone builds it.
+//! creating a file with a mode of its own. It depends on nothing but
+//! `std` and the C library it links statically, so `rustc` alone builds
+//! it.
 //!
 //! Each command prints what it saw on one line, errors as their errno.
 

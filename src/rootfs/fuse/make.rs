@@ -190,8 +190,10 @@ fn create_in_place(
     }
     let dir = layers::split(path).0;
     let sync = open_flags & (OFlags::SYNC | OFlags::DSYNC);
-    // Made with its permission bits (the server's umask is 0); the
-    // set-ID and sticky bits come after the owner, which would drop them.
+    // Made with its permission bits (the server's umask is 0, but a
+    // default ACL copied up from an image may mask them); the set-ID bits,
+    // which a change of owner would drop, come after it, with the sticky
+    // bit.
     let fd = match rustix::fs::openat(
         layers.upper(),
         layers::at(dir),
@@ -209,7 +211,7 @@ fn create_in_place(
     if (made.st_uid, made.st_gid) != (uid, gid) {
         rustix::fs::fchown(&fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)))?;
     }
-    if mode & 0o7000 != 0 {
+    if made.st_mode & 0o7777 != mode & 0o7777 {
         rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode & 0o7777))?;
     }
     link_in(&fd, layers, path)?;
@@ -219,9 +221,10 @@ fn create_in_place(
 /// Gives the unnamed file `fd` the name `path` in `upper/`.
 fn link_in(fd: &OwnedFd, layers: &Layers, path: &[u8]) -> Result<()> {
     let to = layers::at(path);
-    if !EMPTY_PATH_LINK_REFUSED.load(Ordering::Relaxed) {
+    let tried = !EMPTY_PATH_LINK_REFUSED.load(Ordering::Relaxed);
+    if tried {
         match rustix::fs::linkat(fd, "", layers.upper(), to, AtFlags::EMPTY_PATH) {
-            Err(Errno::NOENT) => EMPTY_PATH_LINK_REFUSED.store(true, Ordering::Relaxed),
+            Err(Errno::NOENT) => {}
             linked => return Ok(linked?),
         }
     }
@@ -233,5 +236,9 @@ fn link_in(fd: &OwnedFd, layers: &Layers, path: &[u8]) -> Result<()> {
         to,
         AtFlags::SYMLINK_FOLLOW,
     )?;
+    // The same link through /proc worked: the kernel refuses the other.
+    if tried {
+        EMPTY_PATH_LINK_REFUSED.store(true, Ordering::Relaxed);
+    }
     Ok(())
 }
